@@ -1,0 +1,74 @@
+# The ENT: `make run` to serve it, `make test` to test it. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.ent
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# Debian packages: to build python-ldap, and to create a virtualenv with Debian's Python.
+SYSTEM_PACKAGES := gcc libc6-dev libldap2-dev libsasl2-dev
+DEBIAN_PYTHON_PACKAGES := python3-dev python3-venv
+TEST_SYSTEM_PACKAGES :=
+
+RUN_INPUTS := requirements.txt constraints.txt src/ent.policy/pyproject.toml src/ent.theme/pyproject.toml
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP)-system: scripts/system-packages.sh
+	@if [ "$$($(PYTHON) -c 'import sys; print(sys.prefix)')" = /usr ]; then \
+	    scripts/system-packages.sh $(SYSTEM_PACKAGES) $(DEBIAN_PYTHON_PACKAGES); \
+	else scripts/system-packages.sh $(SYSTEM_PACKAGES); fi
+	@mkdir -p $(VENV) && touch $@
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP)-run: $(STAMP)-system $(BIN)/python $(RUN_INPUTS)
+	$(BIN)/python -m pip install -q -c constraints.txt pip setuptools wheel
+	$(BIN)/python -m pip install -q -r requirements.txt
+	@touch $@
+
+$(STAMP)-test: $(STAMP)-run requirements-test.txt
+	@scripts/system-packages.sh $(TEST_SYSTEM_PACKAGES)
+	$(BIN)/python -m pip install -q -r requirements-test.txt
+	@touch $@
+
+.PHONY: install
+install: $(STAMP)-run ## Install what `make run` needs (Debian packages, .venv, pinned packages)
+
+.PHONY: run
+run: $(STAMP)-run ## Serve the ENT (creates the site and its demo on first run)
+	@$(BIN)/ent-instance run
+
+.PHONY: check
+check: $(STAMP)-run ## Check the ENT_* settings without starting
+	@$(BIN)/ent-instance check
+
+.PHONY: stop
+stop: ## Stop the instance that `make run` started
+	@pid=$$(cat var/ent-instance.lock 2>/dev/null); \
+	if [ -n "$$pid" ] && kill -0 "$$pid" 2>/dev/null; then kill -TERM "$$pid" && echo "Stopped pid $$pid"; \
+	else echo "No ENT instance is running from var/"; fi
+
+.PHONY: test
+test: $(STAMP)-test ## Run every test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+.PHONY: versions
+versions: buildout/versions.cfg ## Regenerate buildout's versions.cfg from constraints.txt
+
+buildout/versions.cfg: constraints.txt scripts/versions_cfg.py
+	$(PYTHON) scripts/versions_cfg.py constraints.txt > $@
+
+.PHONY: freeze
+freeze: $(STAMP)-test ## Rewrite constraints.txt from what the virtualenv holds
+	$(BIN)/python scripts/freeze.py > constraints.txt.new && mv constraints.txt.new constraints.txt
+
+.PHONY: clean
+clean: ## Remove the virtualenv (keeps var/, the data)
+	rm -rf $(VENV)

@@ -1,0 +1,141 @@
+"""`ent-instance`: create and serve the ENT's Zope instance (what `make run` calls).
+
+    ent-instance run      check the settings, render var/etc, create the site on the
+                          first run, serve with waitress until Ctrl-C or SIGTERM
+    ent-instance check    check the settings and that the instance could start
+    ent-instance render   only render the configuration into var/etc
+
+A bad setting, a taken port or a second instance on the same var/ folder is reported in
+one line on stderr with exit status 2 (settings) or 1 (the rest), before var/ is touched.
+"""
+from . import files
+from . import settings as settings_module
+from . import site as site_module
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import time
+
+
+PROG = "ent-instance"
+
+
+class Stop(Exception):
+    """The server was asked to stop (SIGTERM)."""
+
+
+def fail(message: str, status: int) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return status
+
+
+def say(message: str) -> None:
+    print(f"{PROG}: {message}", flush=True)
+
+
+def load_application(ini_path):
+    """Configure logging and load the WSGI pipeline of zope.ini (Zope starts here)."""
+    from paste.deploy import loadapp
+    from Zope2.Startup.serve import setup_logging
+
+    setup_logging(str(ini_path), global_conf={"here": str(ini_path.parent)})
+    return loadapp(f"config:{ini_path}")
+
+
+def prepare(settings):
+    """Start Zope, then make sure the admin account and the site exist."""
+    import Zope2
+
+    ini_path = files.write_instance(settings)
+    started = time.monotonic()
+    application = load_application(ini_path)
+    app = Zope2.app()
+    try:
+        site_module.ensure_admin(app, settings, say=say)
+        site_module.ensure_site(app, settings, say=say)
+    finally:
+        app._p_jar.close()
+    say(f"Zope started in {time.monotonic() - started:.1f} s")
+    return application
+
+
+def serve(settings, application, sock):
+    from waitress import create_server
+
+    server = create_server(application, sockets=[sock], threads=settings.threads, ident="ENT")
+
+    def stop(signum, frame):
+        raise Stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    say(f"serving {settings.url} (log in at {settings.url}/login as '{settings.admin_user}'); Ctrl-C stops")
+    try:
+        server.run()
+    except (KeyboardInterrupt, Stop):
+        say("stopping")
+    finally:
+        server.close()
+        logging.shutdown()
+
+
+def command_run(settings) -> int:
+    lock = files.RunLock(settings.var)
+    try:
+        lock.check_free()
+        sock = files.listen_socket(settings.host, settings.port)
+        lock.acquire()
+    except (files.AlreadyRunning, files.PortInUse) as error:
+        return fail(str(error), 1)
+    try:
+        application = prepare(settings)
+        serve(settings, application, sock)
+    finally:
+        sock.close()
+        lock.release()
+        import Zope2
+
+        if getattr(Zope2, "DB", None) is not None:
+            Zope2.DB.close()
+    return 0
+
+
+def command_check(settings) -> int:
+    lock = files.RunLock(settings.var)
+    try:
+        lock.check_free()
+        files.listen_socket(settings.host, settings.port).close()
+    except (files.AlreadyRunning, files.PortInUse) as error:
+        return fail(str(error), 1)
+    say(f"settings are valid; {settings.url} can be served ({settings.storage} in {settings.var})")
+    return 0
+
+
+def command_render(settings) -> int:
+    say(f"configuration written to {files.write_instance(settings).parent}")
+    return 0
+
+
+COMMANDS = {"run": command_run, "check": command_check, "render": command_render}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n")[0])
+    parser.add_argument("command", nargs="?", default="run", choices=sorted(COMMANDS))
+    parser.add_argument(
+        "--home",
+        default=os.environ.get("ENT_HOME") or os.getcwd(),
+        help="the project folder, holding instance/ (default: ENT_HOME or the current folder)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        settings = settings_module.load(os.environ, args.home)
+    except settings_module.SettingsError as error:
+        return fail(str(error), 2)
+    return COMMANDS[args.command](settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

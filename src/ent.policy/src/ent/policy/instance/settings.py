@@ -1,0 +1,156 @@
+"""The instance's settings, read from the environment and checked before anything runs.
+
+Every setting has one environment variable; docs (README.md) list them. A bad value
+raises `SettingsError` whose message names the variable and the value, so that the
+command line can print one line and stop before anything under var/ is touched.
+"""
+from dataclasses import dataclass
+from pathlib import Path
+
+import ipaddress
+import re
+import socket
+
+
+class SettingsError(ValueError):
+    """A setting has a value the instance cannot work with."""
+
+
+DEFAULT_SITE_TITLE = "Portail du Département"
+SITE_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+ADMIN_USER_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9._-]{0,63}$")
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    var: Path
+    host: str
+    port: int
+    threads: int
+    storage: str
+    site_id: str
+    site_title: str
+    admin_user: str
+    admin_password: str | None
+    demo: bool
+    debug: bool
+    zodb_cache_size: int
+    timezone: str
+
+    @property
+    def templates(self) -> Path:
+        return self.home / "instance"
+
+    @property
+    def etc(self) -> Path:
+        return self.var / "etc"
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/{self.site_id}"
+
+
+def known_storages(templates: Path) -> list[str]:
+    """The storages this instance can use: one template each in instance/storage/."""
+    return sorted(p.name.removesuffix(".conf.in") for p in (templates / "storage").glob("*.conf.in"))
+
+
+def _integer(environ, name, default, low, high):
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw, 10)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a whole number (expected {low} to {high})") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name}={raw!r} is out of range (expected {low} to {high})")
+    return value
+
+
+def _flag(environ, name, default):
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise SettingsError(f"{name}={raw!r} is not a yes/no value (use 1 or 0)")
+
+
+def _host(raw):
+    host = raw.strip()
+    if not host:
+        raise SettingsError("ENT_HOST is empty (e.g. 127.0.0.1, or 0.0.0.0 for every interface)")
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
+    try:
+        socket.getaddrinfo(host, None)
+    except (socket.gaierror, UnicodeError):
+        raise SettingsError(f"ENT_HOST={raw!r} is neither an IP address nor a host name this machine resolves") from None
+    return host
+
+
+def load(environ, home) -> Settings:
+    """Read every ENT_* setting from `environ`; raise SettingsError on the first bad one."""
+    home = Path(home).resolve()
+    templates = home / "instance"
+    if not (templates / "zope.conf.in").is_file():
+        raise SettingsError(f"ENT_HOME={str(home)!r} has no instance/zope.conf.in: run from the project folder")
+
+    storage = environ.get("ENT_STORAGE", "filestorage").strip() or "filestorage"
+    storages = known_storages(templates)
+    if storage not in storages:
+        raise SettingsError(f"ENT_STORAGE={storage!r} is not a known storage (choose one of: {', '.join(storages)})")
+
+    site_id = environ.get("ENT_SITE_ID", "ent").strip()
+    if not SITE_ID_PATTERN.match(site_id):
+        raise SettingsError(
+            f"ENT_SITE_ID={site_id!r} is not a valid site id "
+            "(lower-case letters, digits, '-' or '_', starting with a letter)"
+        )
+    admin_user = environ.get("ENT_ADMIN_USER", "admin").strip()
+    if not ADMIN_USER_PATTERN.match(admin_user):
+        raise SettingsError(f"ENT_ADMIN_USER={admin_user!r} is not a valid login name")
+    admin_password = environ.get("ENT_ADMIN_PASSWORD") or None
+    if admin_password is not None and len(admin_password) < 8:
+        raise SettingsError("ENT_ADMIN_PASSWORD is shorter than 8 characters")
+
+    title = environ.get("ENT_SITE_TITLE", "").strip() or DEFAULT_SITE_TITLE
+    var = Path(environ.get("ENT_VAR_DIR", "").strip() or home / "var")
+    if not var.is_absolute():
+        var = home / var
+
+    timezone = environ.get("ENT_TIMEZONE", "Europe/Paris").strip()
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(timezone)
+    except Exception:
+        raise SettingsError(f"ENT_TIMEZONE={timezone!r} is not a known time zone (e.g. Europe/Paris)") from None
+
+    return Settings(
+        home=home,
+        var=var.resolve(),
+        host=_host(environ.get("ENT_HOST", "127.0.0.1")),
+        port=_integer(environ, "ENT_PORT", 8080, 1, 65535),
+        threads=_integer(environ, "ENT_THREADS", 4, 1, 64),
+        storage=storage,
+        site_id=site_id,
+        site_title=title,
+        admin_user=admin_user,
+        admin_password=admin_password,
+        demo=_flag(environ, "ENT_DEMO", True),
+        debug=_flag(environ, "ENT_DEBUG", False),
+        zodb_cache_size=_integer(environ, "ENT_ZODB_CACHE_SIZE", 30000, 100, 10_000_000),
+        timezone=timezone,
+    )

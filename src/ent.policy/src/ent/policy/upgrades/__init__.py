@@ -1,0 +1,1 @@
+"""Upgrade steps of ent.policy:default, one module per destination version."""

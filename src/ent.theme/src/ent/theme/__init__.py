@@ -1,0 +1,1 @@
+"""Theme of the ENT."""
