@@ -50,10 +50,8 @@ check: $(STAMP)-run ## Check the ENT_* settings without starting
 	@$(BIN)/ent-instance check
 
 .PHONY: stop
-stop: ## Stop the instance that `make run` started
-	@pid=$$(cat var/ent-instance.lock 2>/dev/null); \
-	if [ -n "$$pid" ] && kill -0 "$$pid" 2>/dev/null; then kill -TERM "$$pid" && echo "Stopped pid $$pid"; \
-	else echo "No ENT instance is running from var/"; fi
+stop: $(STAMP)-run ## Stop the instance that `make run` started
+	@$(BIN)/ent-instance stop
 
 .PHONY: test
 test: $(STAMP)-test ## Run every test

@@ -3,6 +3,7 @@
     ent-instance run      check the settings, render var/etc, create the site on the
                           first run, serve with waitress until Ctrl-C or SIGTERM
     ent-instance check    check the settings and that the instance could start
+    ent-instance stop     stop the instance that serves from var/ and wait for it
     ent-instance render   only render the configuration into var/etc
 
 A bad setting, a taken port or a second instance on the same var/ folder is reported in
@@ -113,12 +114,34 @@ def command_check(settings) -> int:
     return 0
 
 
+def command_stop(settings) -> int:
+    """Ask the instance serving from settings.var to stop (SIGTERM), wait until it has."""
+    lock = files.RunLock(settings.var)
+    try:
+        lock.check_free()
+    except files.AlreadyRunning:
+        pid = int(lock.holder())
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                lock.check_free()
+            except files.AlreadyRunning:
+                time.sleep(0.2)
+                continue
+            say(f"stopped the instance (pid {pid})")
+            return 0
+        return fail(f"the instance (pid {pid}) did not stop within 60 s", 1)
+    say(f"no instance is running from {settings.var}")
+    return 0
+
+
 def command_render(settings) -> int:
     say(f"configuration written to {files.write_instance(settings).parent}")
     return 0
 
 
-COMMANDS = {"run": command_run, "check": command_check, "render": command_render}
+COMMANDS = {"run": command_run, "check": command_check, "stop": command_stop, "render": command_render}
 
 
 def main(argv=None) -> int:

@@ -1,0 +1,56 @@
+"""ent.policy as a Plone add-on: installed, French, REST API on, upgradable, uninstallable."""
+from plone import api
+
+import pytest
+
+
+PACKAGE = "ent.policy"
+
+
+class TestInstall:
+    def test_installed(self, installer):
+        assert installer.is_product_installed(PACKAGE) is True
+
+    def test_browser_layer(self, browser_layers):
+        from ent.policy.interfaces import IEntPolicyLayer
+
+        assert IEntPolicyLayer in browser_layers
+
+    def test_profile_version(self, setup_tool):
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1000",)
+
+    @pytest.mark.parametrize("dependency", ["plone.restapi", "collective.easyform", "plone.app.contenttypes"])
+    def test_dependencies_installed(self, installer, dependency):
+        assert installer.is_product_installed(dependency) is True
+
+    def test_french_only(self, portal):
+        assert api.portal.get_registry_record("plone.default_language") == "fr"
+        assert api.portal.get_registry_record("plone.available_languages") == ["fr"]
+
+    def test_upgrade_steps_registered(self, setup_tool):
+        """The upgrade wiring exists, so the first real upgrade only adds a step."""
+        steps = setup_tool.listUpgrades("ent.policy:default", show_old=True)
+        assert steps, "ent.policy:default has no upgrade step registered"
+
+    def test_profile_up_to_date(self, setup_tool):
+        """A freshly installed site needs no upgrade of ent.policy."""
+        assert setup_tool.listUpgrades("ent.policy:default") == []
+
+    def test_uninstall_profile_hidden(self, portal):
+        from ent.policy.setuphandlers import HiddenProfiles
+
+        assert "ent.policy:uninstall" in HiddenProfiles().getNonInstallableProfiles()
+
+
+class TestUninstall:
+    @pytest.fixture(autouse=True)
+    def uninstalled(self, installer):
+        installer.uninstall_product(PACKAGE)
+
+    def test_uninstalled(self, installer):
+        assert installer.is_product_installed(PACKAGE) is False
+
+    def test_browser_layer_removed(self, browser_layers):
+        from ent.policy.interfaces import IEntPolicyLayer
+
+        assert IEntPolicyLayer not in browser_layers
