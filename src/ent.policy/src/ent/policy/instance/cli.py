@@ -12,6 +12,8 @@ one line on stderr with exit status 2 (settings) or 1 (the rest), before var/ is
 from . import files
 from . import settings as settings_module
 from . import site as site_module
+from zc.lockfile import LockError
+from ZConfig import ConfigurationError as ZConfigError
 
 import argparse
 import logging
@@ -91,7 +93,12 @@ def command_run(settings) -> int:
     except (files.AlreadyRunning, files.PortInUse) as error:
         return fail(str(error), 1)
     try:
-        application = prepare(settings)
+        try:
+            application = prepare(settings)
+        except LockError:
+            return fail(f"the database in {settings.var} is locked by another process (a runwsgi or zconsole?)", 1)
+        except ZConfigError as error:
+            return fail(f"the rendered configuration in {settings.etc} is invalid: {error}", 2)
         serve(settings, application, sock)
     finally:
         sock.close()
