@@ -30,12 +30,12 @@ $(BIN)/python:
 
 $(STAMP)-run: $(STAMP)-system $(BIN)/python $(RUN_INPUTS)
 	$(BIN)/python -m pip install -q -c constraints.txt pip setuptools wheel
-	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-build-isolation -r requirements.txt
 	@touch $@
 
 $(STAMP)-test: $(STAMP)-run requirements-test.txt
 	@scripts/system-packages.sh $(TEST_SYSTEM_PACKAGES)
-	$(BIN)/python -m pip install -q -r requirements-test.txt
+	$(BIN)/python -m pip install -q --no-build-isolation -r requirements-test.txt
 	@touch $@
 
 .PHONY: install

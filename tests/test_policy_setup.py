@@ -17,7 +17,7 @@ class TestInstall:
         assert IEntPolicyLayer in browser_layers
 
     def test_profile_version(self, setup_tool):
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1000",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1001",)
 
     @pytest.mark.parametrize("dependency", ["plone.restapi", "collective.easyform", "plone.app.contenttypes"])
     def test_dependencies_installed(self, installer, dependency):

@@ -18,16 +18,21 @@ class HiddenProfiles:
 
 
 def post_install(context):
-    """Post install script for ent.policy:default."""
+    """Post install script for ent.policy:default: the County portal's structure."""
+    from ent.policy.structure import create_structure
+    from plone import api
+
+    create_structure(api.portal.get())
 
 
 def post_install_demo(context):
-    """Post install script for ent.policy:demo.
+    """Post install script for ent.policy:demo: the 103 collèges of Haute-Garonne."""
+    from ent.policy.schools.importer import import_schools
+    from ent.policy.schools.importer import PACKAGED_SCHOOLS
+    from ent.policy.structure import schools_folder
 
-    The demo content (schools, demo directory) arrives with the features that
-    own it; this handler is their single entry point.
-    """
-    logger.info("ent.policy demo profile applied")
+    report = import_schools(schools_folder(), PACKAGED_SCHOOLS.read_bytes())
+    logger.info("ent.policy demo: %s", report.summary())
 
 
 def uninstall(context):

@@ -1,0 +1,1 @@
+"""REST services of the ENT, one folder per endpoint."""

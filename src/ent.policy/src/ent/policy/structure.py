@@ -1,0 +1,56 @@
+"""The County portal's structure: its sections (stable URLs), groups and roles.
+
+Created by the default profile and kept by every re-install: what exists is left as it is.
+"""
+from ent.policy.content.school import EDITOR_ROLES
+from ent.policy.content.school import MEMBER_ROLE
+from ent.policy.groups import COUNTY_ADMINS
+from ent.policy.groups import COUNTY_EDITORS
+from ent.policy.groups import county_groups
+from ent.policy.groups import ensure_groups
+from plone import api
+from plone.dexterity.utils import createContentInContainer
+
+
+#: id (the stable URL), title, description of each section of the County portal.
+SECTIONS = (
+    ("actualites", "Actualités", "Les actualités du Département pour les collèges."),
+    ("colleges", "Collèges", "Les collèges du Département et leurs sites."),
+    ("aides", "Aides départementales", "Les aides du Département : qui peut en bénéficier, comment les demander."),
+    ("sectorisation", "Sectorisation", "Quel collège dessert mon adresse ?"),
+    ("projets", "Projets pour les collégiens", "Les projets du Département pour les élèves."),
+    ("culture-loisirs", "Culture et loisirs", "Activités culturelles et de loisirs."),
+    ("aide-formation", "Aide et formation", "Guides, questions fréquentes et demande d'assistance."),
+    ("espaces", "Espaces collaboratifs", "Les espaces de travail partagés entre collèges et Département."),
+)
+SCHOOLS_FOLDER = "colleges"
+COUNTY_ADMIN_ROLES = ("Site Administrator",)
+
+
+def schools_folder(portal=None):
+    portal = portal or api.portal.get()
+    return portal[SCHOOLS_FOLDER]
+
+
+def create_structure(portal):
+    """Create the County portal's sections, groups and roles that do not exist yet."""
+    ensure_groups(county_groups())
+    api.group.grant_roles(groupname=COUNTY_ADMINS, roles=list(COUNTY_ADMIN_ROLES))
+    # County editors work on the County portal; schools block these roles (setup_school).
+    portal.manage_setLocalRoles(COUNTY_EDITORS, list(EDITOR_ROLES))
+    # On the County portal, "published for members" means every person who is logged in.
+    portal.manage_setLocalRoles("AuthenticatedUsers", [MEMBER_ROLE])
+    portal.reindexObjectSecurity()
+    for section_id, title, description in SECTIONS:
+        if section_id in portal.objectIds():
+            continue
+        # The schools directory is added only here (its type is not addable elsewhere).
+        section = createContentInContainer(
+            portal,
+            "SchoolDirectory" if section_id == SCHOOLS_FOLDER else "Folder",
+            checkConstraints=False,
+            id=section_id,
+            title=title,
+            description=description,
+        )
+        api.content.transition(obj=section, transition="publish")
