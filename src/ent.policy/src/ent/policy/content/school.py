@@ -133,7 +133,8 @@ class ISchool(model.Schema):
         required=False,
         constraint=check_color,
     )
-    directives.write_permission(uai="cmf.ManagePortal")
+    # Only who may create schools sets a UAI: it names the school's groups and URL.
+    directives.write_permission(uai="ent.policy.AddSchool")
 
 
 @implementer(ISchool, INavigationRoot)
