@@ -14,6 +14,7 @@ import re
 import requests
 import socket
 import stat
+import subprocess
 
 import pytest
 
@@ -102,6 +103,64 @@ class TestFirstRun:
         assert (instance.var / "filestorage" / "Data.fs").stat().st_size > 0
         assert (instance.var / "blobstorage").is_dir()
         assert (instance.var / "etc" / "zope.conf").is_file()
+
+
+class TestSchoolsOnTheRunningSite:
+    """The demo's collèges, and `ent-schools import` against the instance while it serves."""
+
+    OFFICIAL = "src/ent.policy/src/ent/policy/data/colleges-haute-garonne.csv"
+
+    def ent_schools(self, project, instance, *args):
+        return subprocess.run(
+            [str(project / ".venv/bin/ent-schools"), "import", *args],
+            cwd=project,
+            env=instance.env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    def test_demo_has_the_collèges(self, instance):
+        data = requests.get(f"{instance.url}/@schools", headers={"Accept": "application/json"}, timeout=30).json()
+        assert data["items_total"] == 102  # 103 rows; Collège Michelet's annexe shares its UAI
+        page = requests.get(f"{instance.url}/colleges", timeout=30)
+        assert page.text.count("data-uai=") == 102
+
+    def test_dry_run_of_the_official_file(self, instance, project):
+        result = self.ent_schools(project, instance, str(project / self.OFFICIAL), "--dry-run")
+        assert result.returncode == 1, result.stderr
+        lines = result.stdout.splitlines()
+        assert lines[0] == "dry run: would have created 0, updated 0, unchanged 102, rejected 1"
+        assert lines[1] == "  line 53: 0311631E: UAI 0311631E is already on line 52"
+
+    def test_import_a_changed_row(self, instance, project, tmp_path):
+        rows = (project / self.OFFICIAL).read_text(encoding="utf-8").splitlines()
+        changed = tmp_path / "changed.csv"
+        changed.write_text("\n".join([rows[0], rows[1].replace("05 61 88 40 80", "05 61 88 40 81")]) + "\n", encoding="utf-8")
+        result = self.ent_schools(project, instance, str(changed))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "created 0, updated 1, unchanged 0, rejected 0"
+        school = requests.get(f"{instance.url}/colleges/0310001h", headers={"Accept": "application/json"}, timeout=30)
+        assert school.json()["phone"] == "05 61 88 40 81"
+
+    def test_latin1_file(self, instance, project, tmp_path):
+        latin1 = tmp_path / "latin1.csv"
+        latin1.write_bytes((project / self.OFFICIAL).read_text(encoding="utf-8").encode("latin-1"))
+        result = self.ent_schools(project, instance, str(latin1))
+        assert result.returncode == 2
+        assert result.stderr.strip() == (
+            "ent-schools: error: line 2: the file is not UTF-8 (byte 0xe8); it looks like Latin-1 or "
+            "Windows-1252: save it as UTF-8 and import it again"
+        )
+
+    def test_no_instance(self, instance, project):
+        env = dict(instance.env, ENT_PORT=str(free_port()))
+        result = subprocess.run(
+            [str(project / ".venv/bin/ent-schools"), "import", str(project / self.OFFICIAL)],
+            cwd=project, env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 2
+        assert "no ENT instance answers at" in result.stderr
 
 
 class TestSecondRun:
