@@ -268,3 +268,35 @@ class TestCreation:
         assert response.status_code == 400
         assert words in response.text
         assert requests.get(f"{site}/@schools", headers=JSON, timeout=30).json()["items_total"] == 2
+
+
+class TestPublicationWindow:
+    """Effective and expiration dates: outside its window an item leaves listings and search,
+    except for the editors of its place."""
+
+    @pytest.mark.parametrize(
+        "dates",
+        [{"expires": "2020-01-01T00:00:00"}, {"effective": "2099-01-01T00:00:00"}],
+    )
+    def test_outside_the_window(self, site, dates):
+        http = session("0310001h.principal")
+        body = {"@type": "News Item", "title": "Hors fenêtre", **dates}
+        url = http.post(f"{site}/colleges/0310001h/actualites", json=body, timeout=30).json()["@id"]
+        assert http.post(f"{url}/@workflow/publish", json={}, timeout=30).status_code == 200
+        query = {"portal_type": "News Item", "path": "/plone/colleges/0310001h"}
+        found = lambda login: [i["@id"] for i in session(login).get(f"{site}/@search", params=query, timeout=30).json()["items"]]  # noqa: E731
+        assert url not in found(None)
+        assert url not in found("0310001h.parent")
+        assert url in found("0310001h.principal")
+        listing = requests.get(f"{site}/colleges/0310001h/actualites", timeout=30).text
+        assert "Hors fenêtre" not in listing
+
+    def test_inside_the_window(self, site):
+        http = session("0310001h.principal")
+        body = {"@type": "News Item", "title": "Dans la fenêtre", "effective": "2020-01-01T00:00:00", "expires": "2099-01-01T00:00:00"}
+        url = http.post(f"{site}/colleges/0310001h/actualites", json=body, timeout=30).json()["@id"]
+        http.post(f"{url}/@workflow/publish", json={}, timeout=30)
+        query = {"portal_type": "News Item", "path": "/plone/colleges/0310001h"}
+        items = session().get(f"{site}/@search", params=query, timeout=30).json()["items"]
+        assert url in [item["@id"] for item in items]
+        assert "Dans la fenêtre" in requests.get(f"{site}/colleges/0310001h/actualites", timeout=30).text
