@@ -36,6 +36,14 @@ class TestInstall:
         """A freshly installed site needs no upgrade of ent.policy."""
         assert setup_tool.listUpgrades("ent.policy:default") == []
 
+    def test_upgrade_from_1000(self, portal, setup_tool):
+        """A site of the first release (1000) upgrades to the schools (1001)."""
+        setup_tool.setLastVersionForProfile("ent.policy:default", "1000")
+        assert setup_tool.listUpgrades("ent.policy:default"), "no upgrade step from 1000"
+        setup_tool.upgradeProfile("ent.policy:default")
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1001",)
+        assert "colleges" in portal.objectIds()
+
     def test_uninstall_profile_hidden(self, portal):
         from ent.policy.setuphandlers import HiddenProfiles
 

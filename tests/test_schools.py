@@ -30,6 +30,10 @@ class TestCountyPortal:
             assert "Anonymous" in [r["name"] for r in portal[section_id].rolesOfPermission("View") if r["selected"]]
             assert api.content.get_state(portal[section_id]) == "published"
 
+    def test_schools_directory_in_the_navigation(self, portal):
+        assert "SchoolDirectory" in api.portal.get_registry_record("plone.displayed_types")
+        assert "Folder" in api.portal.get_registry_record("plone.displayed_types")
+
     def test_county_groups_and_roles(self, portal):
         for group_id in ("county-editors", "county-admins", "all-parent", "all-teacher", "all-county"):
             assert api.group.get(groupname=group_id) is not None, group_id
