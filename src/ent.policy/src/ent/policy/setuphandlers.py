@@ -19,10 +19,13 @@ class HiddenProfiles:
 
 def post_install(context):
     """Post install script for ent.policy:default: the County portal's structure."""
+    from ent.policy.directory.plugin import install_plugin
     from ent.policy.structure import create_structure
     from plone import api
 
-    create_structure(api.portal.get())
+    portal = api.portal.get()
+    install_plugin(portal)
+    create_structure(portal)
 
 
 def post_install_demo(context):
@@ -36,5 +39,9 @@ def post_install_demo(context):
 
 
 def uninstall(context):
-    """Uninstall script: ent.policy keeps no state outside its registry records yet."""
+    """Uninstall script: remove the directory plugin (content and groups stay)."""
+    from ent.policy.directory.plugin import uninstall_plugin
+    from plone import api
+
+    uninstall_plugin(api.portal.get())
 

@@ -12,6 +12,7 @@ one line on stderr with exit status 2 (settings) or 1 (the rest), before var/ is
 from . import files
 from . import settings as settings_module
 from . import site as site_module
+from ent.policy.directory.slapd import DirectoryError
 from zc.lockfile import LockError
 from ZConfig import ConfigurationError as ZConfigError
 
@@ -46,6 +47,22 @@ def load_application(ini_path):
 
     setup_logging(str(ini_path), global_conf={"here": str(ini_path.parent)})
     return loadapp(f"config:{ini_path}")
+
+
+def start_directory(settings):
+    """Start the local directory (var/ldap) unless ENT_LDAP_URI names one; return it."""
+    if not settings.local_directory:
+        return None
+    from ent.policy.directory import local
+    from ent.policy.directory.config import reset_config
+
+    server = local.start(
+        settings.var / "ldap", settings.demo, settings.demo_password, port=settings.ldap_port, say=say
+    )
+    os.environ.update(local.environment(server))
+    reset_config()
+    say(f"local directory (slapd) on {server.uri}")
+    return server
 
 
 def prepare(settings):
@@ -92,15 +109,21 @@ def command_run(settings) -> int:
         lock.acquire()
     except (files.AlreadyRunning, files.PortInUse) as error:
         return fail(str(error), 1)
+    directory = None
     try:
         try:
+            directory = start_directory(settings)
             application = prepare(settings)
+        except DirectoryError as error:
+            return fail(str(error), 1)
         except LockError:
             return fail(f"the database in {settings.var} is locked by another process (a runwsgi or zconsole?)", 1)
         except ZConfigError as error:
             return fail(f"the rendered configuration in {settings.etc} is invalid: {error}", 2)
         serve(settings, application, sock)
     finally:
+        if directory is not None:
+            directory.stop()
         sock.close()
         lock.release()
         import Zope2

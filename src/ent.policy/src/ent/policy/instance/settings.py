@@ -5,6 +5,7 @@ raises `SettingsError` whose message names the variable and the value, so that t
 command line can print one line and stop before anything under var/ is touched.
 """
 from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 
 import ipaddress
@@ -39,6 +40,14 @@ class Settings:
     debug: bool
     zodb_cache_size: int
     timezone: str
+    ldap_uri: str | None
+    ldap_port: int | None
+    demo_password: str = field(repr=False, default="")
+
+    @property
+    def local_directory(self) -> bool:
+        """No ENT_LDAP_URI: `make run` serves its own directory from var/ldap."""
+        return not self.ldap_uri
 
     @property
     def templates(self) -> Path:
@@ -138,6 +147,14 @@ def load(environ, home) -> Settings:
     except Exception:
         raise SettingsError(f"ENT_TIMEZONE={timezone!r} is not a known time zone (e.g. Europe/Paris)") from None
 
+    ldap_uri = environ.get("ENT_LDAP_URI", "").strip() or None
+    try:
+        from ent.policy.directory.config import read_config
+
+        read_config(environ)
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
+
     return Settings(
         home=home,
         var=var.resolve(),
@@ -153,4 +170,7 @@ def load(environ, home) -> Settings:
         debug=_flag(environ, "ENT_DEBUG", False),
         zodb_cache_size=_integer(environ, "ENT_ZODB_CACHE_SIZE", 30000, 100, 10_000_000),
         timezone=timezone,
+        ldap_uri=ldap_uri,
+        ldap_port=_integer(environ, "ENT_LDAP_PORT", None, 1, 65535),
+        demo_password=environ.get("ENT_DEMO_PASSWORD") or "demo",
     )

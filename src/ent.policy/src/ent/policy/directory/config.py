@@ -1,0 +1,103 @@
+"""The directory's connection settings, read from the environment only.
+
+Nothing here is stored in the ZODB, a GenericSetup profile or the registry: the bind
+password lives in ENT_LDAP_BIND_PASSWORD and in this process's memory, nowhere else.
+`ent-instance` exports these variables for its own local slapd when no ENT_LDAP_URI is set.
+"""
+from dataclasses import dataclass
+from dataclasses import field
+
+import os
+
+
+class DirectoryConfigError(ValueError):
+    """A directory setting has a value the ENT cannot use; the message names it."""
+
+
+def _number(environ, name, default, low, high, kind=float):
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise DirectoryConfigError(f"{name}={raw!r} is not a number") from None
+    if not low <= value <= high:
+        raise DirectoryConfigError(f"{name}={raw!r} is out of range ({low} to {high})")
+    return value
+
+
+def _flag(environ, name):
+    return environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class DirectoryConfig:
+    uri: str
+    bind_dn: str
+    bind_password: str = field(repr=False)
+    users_base: str
+    groups_base: str
+    start_tls: bool = False
+    ignore_cert: bool = False
+    ca_file: str | None = None
+    connect_timeout: float = 2.0
+    operation_timeout: float = 10.0
+    page_size: int = 500
+    users_filter: str = "(objectClass=inetOrgPerson)"
+    groups_filter: str = "(objectClass=groupOfNames)"
+    memcached: str = ""
+    cache_seconds: int = 60
+    search_limit: int = 50
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.uri)
+
+
+def read_config(environ=None) -> DirectoryConfig:
+    """The directory settings of the environment; an empty URI means no directory."""
+    environ = os.environ if environ is None else environ
+    uri = environ.get("ENT_LDAP_URI", "").strip()
+    if uri and not uri.startswith(("ldap://", "ldaps://", "ldapi://")):
+        raise DirectoryConfigError(f"ENT_LDAP_URI={uri!r} is not an ldap://, ldaps:// or ldapi:// address")
+    base = environ.get("ENT_LDAP_BASE", "").strip()
+    users_base = environ.get("ENT_LDAP_USERS_BASE", "").strip() or (f"ou=people,{base}" if base else "")
+    groups_base = environ.get("ENT_LDAP_GROUPS_BASE", "").strip() or (f"ou=groups,{base}" if base else "")
+    if uri and not (users_base and groups_base):
+        raise DirectoryConfigError("ENT_LDAP_URI is set but not ENT_LDAP_USERS_BASE and ENT_LDAP_GROUPS_BASE (or ENT_LDAP_BASE)")
+    return DirectoryConfig(
+        uri=uri,
+        bind_dn=environ.get("ENT_LDAP_BIND_DN", "").strip(),
+        bind_password=environ.get("ENT_LDAP_BIND_PASSWORD", ""),
+        users_base=users_base,
+        groups_base=groups_base,
+        start_tls=_flag(environ, "ENT_LDAP_START_TLS"),
+        ignore_cert=_flag(environ, "ENT_LDAP_IGNORE_CERT"),
+        ca_file=environ.get("ENT_LDAP_CA_FILE", "").strip() or None,
+        connect_timeout=_number(environ, "ENT_LDAP_CONNECT_TIMEOUT", 2.0, 0.1, 60),
+        operation_timeout=_number(environ, "ENT_LDAP_TIMEOUT", 10.0, 0.5, 600),
+        page_size=_number(environ, "ENT_LDAP_PAGE_SIZE", 500, 10, 10000, int),
+        users_filter=environ.get("ENT_LDAP_USERS_FILTER", "").strip() or "(objectClass=inetOrgPerson)",
+        groups_filter=environ.get("ENT_LDAP_GROUPS_FILTER", "").strip() or "(objectClass=groupOfNames)",
+        memcached=environ.get("ENT_MEMCACHED", "").strip(),
+        cache_seconds=_number(environ, "ENT_LDAP_CACHE_SECONDS", 60, 0, 86400, int),
+        search_limit=_number(environ, "ENT_LDAP_SEARCH_LIMIT", 50, 1, 1000, int),
+    )
+
+
+_config = None
+
+
+def current_config() -> DirectoryConfig:
+    """The settings of this process, read once (the environment does not change under Zope)."""
+    global _config
+    if _config is None:
+        _config = read_config()
+    return _config
+
+
+def reset_config():
+    """Forget the settings read, e.g. after a test changed the environment."""
+    global _config
+    _config = None

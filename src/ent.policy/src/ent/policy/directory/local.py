@@ -1,0 +1,68 @@
+"""The local directory of `make run`: a private slapd under var/ldap, when ENT_LDAP_URI
+names no existing directory. With the demo, it holds the demo directory of DOMAIN.md."""
+from .generate import DEMO_COUNTS
+from .generate import directory_entries
+from .generate import read_schools
+from .generate import write_ldif
+from .shape import Shape
+from .slapd import LocalDirectory
+from ent.policy.schools.importer import PACKAGED_SCHOOLS
+from pathlib import Path
+
+import os
+import secrets
+import socket
+
+
+DEFAULT_BASE = "dc=ent,dc=local"
+
+
+def free_port(host="127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def secret_file(path: Path) -> str:
+    """A generated secret kept in `path` (mode 0600), the same at every run."""
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    value = secrets.token_urlsafe(18)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as stream:
+        stream.write(value + "\n")
+    return value
+
+
+def start(folder: Path, demo: bool, demo_password: str, port: int | None = None, base=DEFAULT_BASE, say=print):
+    """Start (creating and loading it on first use) the local directory; return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    server = LocalDirectory(folder, port or free_port(), Shape.from_base(base), secret_file(folder / "manager-password"))
+    server.stop()  # a slapd left behind by an instance that was killed
+    server.configure()
+    if not server.is_loaded():
+        ldif = folder / "initial.ldif"
+        if demo:
+            entries = directory_entries(server.shape, read_schools(PACKAGED_SCHOOLS), DEMO_COUNTS, demo_password)
+        else:
+            entries = iter(server.shape.branches())
+        count = write_ldif(entries, ldif)
+        server.load(ldif)
+        ldif.unlink()
+        say(f"local directory created in {folder} ({count} entries{', the demo directory' if demo else ''})")
+    server.start()
+    (folder / "uri").write_text(server.uri + "\n", encoding="utf-8")
+    return server
+
+
+def environment(server: LocalDirectory) -> dict:
+    """The ENT_LDAP_* settings that point the ENT at `server`."""
+    return {
+        "ENT_LDAP_URI": server.uri,
+        "ENT_LDAP_BIND_DN": server.manager_dn,
+        "ENT_LDAP_BIND_PASSWORD": server.manager_password,
+        "ENT_LDAP_BASE": server.shape.base,
+        "ENT_LDAP_USERS_BASE": server.shape.people,
+        "ENT_LDAP_GROUPS_BASE": server.shape.groups,
+    }

@@ -1,0 +1,336 @@
+"""The ENT's directory plugin: pas.plugins.ldap, configured from the environment.
+
+`EntDirectoryPlugin` is pas.plugins.ldap's plugin with four decisions of ours:
+- its settings come from `config.current_config()` (environment), through the adapters
+  below; the plugin's own persistent settings stay empty, so no secret reaches the ZODB,
+  an export or a control panel;
+- a login name must look like a login: anything else (`*`, `)(uid=*`, NUL…) is a wrong
+  login, never a directory search;
+- user and group searches need at least 3 characters and return a bounded number of
+  results: nothing lists the whole directory;
+- when the directory does not answer, the request is marked so that the login form and
+  `@login` can say "directory unavailable" instead of "wrong password".
+"""
+from .config import current_config
+from .shape import DEACTIVATED
+from .shape import PROFILE_ATTRIBUTE
+from node.ext.ldap.interfaces import ILDAPGroupsConfig
+from node.ext.ldap.interfaces import ILDAPProps
+from node.ext.ldap.interfaces import ILDAPUsersConfig
+from node.ext.ldap.properties import BINARY_DEFAULTS
+from node.ext.ldap.properties import MULTIVALUED_DEFAULTS
+from node.ext.ldap.scope import ONELEVEL
+from pas.plugins.ldap import plugin as ldap_plugin
+from pas.plugins.ldap.cache import RequestPluginCache
+from pas.plugins.ldap.interfaces import ICacheSettingsRecordProvider
+from pas.plugins.ldap.interfaces import IPluginCacheHandler
+from pas.plugins.ldap.interfaces import VALUE_NOT_CACHED
+from Products.PlonePAS.interfaces.group import IGroupIntrospection
+from Products.PlonePAS.plugins.group import PloneGroup
+from Products.PluggableAuthService.interfaces.plugins import IPropertiesPlugin
+from Products.PluggableAuthService.interfaces.plugins import IRolesPlugin
+from zope.component import adapter
+from zope.globalrequest import getRequest
+from zope.interface import implementer
+from zope.interface import Interface
+
+import re
+import time
+
+
+PLUGIN_ID = "ent-directory"
+PLUGIN_TITLE = "ENT directory (LDAP)"
+#: Seconds during which a failed directory is not asked again (pas.plugins.ldap waits 300 s
+#: by default, which would keep logins failing for five minutes after slapd is back).
+RETRY_AFTER = 3.0
+ldap_plugin.LDAP_ERROR_LOG_TIMEOUT = RETRY_AFTER
+LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
+SEARCH_TEXT = re.compile(r"^[\w .@'-]+$", re.UNICODE)
+MIN_SEARCH = 3
+UNAVAILABLE = "ent.directory_unavailable"
+
+
+class IEntDirectoryPlugin(Interface):
+    """Marker of the ENT's directory plugin: its settings come from the environment."""
+
+
+def is_login(value) -> bool:
+    return isinstance(value, str) and bool(LOGIN_PATTERN.match(value))
+
+
+def mark_unavailable():
+    request = getRequest()
+    if request is not None:
+        request.set(UNAVAILABLE, True)
+
+
+def directory_unavailable(request) -> bool:
+    """Whether the directory failed to answer during this request."""
+    return bool(request.get(UNAVAILABLE, False))
+
+
+@implementer(IEntDirectoryPlugin)
+class EntDirectoryPlugin(ldap_plugin.LDAPPlugin):
+    meta_type = "ENT Directory Plugin"
+
+    def _failed_recently(self):
+        failed_at = getattr(self, "_v_ldaperror_timeout", None)
+        return failed_at is not None and time.time() - failed_at < RETRY_AFTER
+
+    @property
+    def users(self):
+        if not current_config().enabled:
+            return None
+        users = ldap_plugin.LDAPPlugin.users.fget(self)
+        if users is None and self._failed_recently():
+            mark_unavailable()
+        return users
+
+    @property
+    def groups(self):
+        if not current_config().enabled:
+            return None
+        groups = ldap_plugin.LDAPPlugin.groups.fget(self)
+        if groups is None and self._failed_recently():
+            mark_unavailable()
+        return groups
+
+    def authenticateCredentials(self, credentials):
+        login = credentials.get("login")
+        if not current_config().enabled or not is_login(login):
+            return None
+        result = super().authenticateCredentials(credentials)
+        if result is None and self._failed_recently():
+            mark_unavailable()
+        return result
+
+    def getGroupById(self, group_id):
+        """pas.plugins.ldap lists every group to check that one exists; look it up instead."""
+        if not is_login(group_id) or not self.is_plugin_active(IGroupIntrospection):
+            return None
+        groups = self.groups
+        if not groups:
+            return None
+        try:
+            ugm_group = groups[group_id]
+        except KeyError:
+            return None
+        # The rest as pas.plugins.ldap does it: a PloneGroup with properties, groups, roles.
+        group = PloneGroup(ugm_group.id, ugm_group.attrs.get("title", None)).__of__(self)
+        pas = self._getPAS()
+        plugins = pas.plugins
+        for finder_id, finder in plugins.listPlugins(IPropertiesPlugin):
+            data = finder.getPropertiesForUser(group, None)
+            if data:
+                group.addPropertysheet(finder_id, data)
+        group._addGroups(pas._getGroupsForPrincipal(group, None, plugins=plugins))
+        for _, rolemaker in plugins.listPlugins(IRolesPlugin):
+            roles = rolemaker.getRolesForPrincipal(group, None)
+            if roles:
+                group._addRoles(roles)
+        return group
+
+    def enumerateUsers(self, id=None, login=None, exact_match=False, sort_by=None, max_results=None, **kw):
+        if not current_config().enabled:
+            return ()
+        limit = min(max_results or current_config().search_limit, current_config().search_limit)
+        if exact_match:
+            values = [v for v in (id, login) if v is not None]
+            if not values or not all(is_login(v) for v in values):
+                return ()
+            return super().enumerateUsers(id=id, login=login, exact_match=True, max_results=limit)
+        criteria = {k: v for k, v in dict(kw, id=id, login=login).items() if isinstance(v, str) and v.strip()}
+        criteria = {k: v for k, v in criteria.items() if k in ("id", "login", "fullname", "email", "name")}
+        if not criteria or not all(searchable(v) for v in criteria.values()):
+            return ()
+        return super().enumerateUsers(exact_match=False, max_results=limit, **criteria)
+
+    def enumerateGroups(self, id=None, exact_match=False, sort_by=None, max_results=None, **kw):
+        if not current_config().enabled:
+            return ()
+        limit = min(max_results or current_config().search_limit, current_config().search_limit)
+        if exact_match:
+            if not is_login(id):
+                return ()
+            return super().enumerateGroups(id=id, exact_match=True, max_results=limit)
+        criteria = {k: v for k, v in dict(kw, id=id).items() if k in ("id", "title") and isinstance(v, str) and v.strip()}
+        if not criteria or not all(searchable(v) for v in criteria.values()):
+            return ()
+        return super().enumerateGroups(exact_match=False, max_results=limit, **criteria)
+
+
+def searchable(text: str) -> bool:
+    """A search term: at least 3 characters, no wildcard or filter syntax."""
+    text = text.strip().rstrip("*")
+    return len(text) >= MIN_SEARCH and bool(SEARCH_TEXT.match(text))
+
+
+@implementer(ILDAPProps)
+@adapter(IEntDirectoryPlugin)
+class EnvironmentProps:
+    """Server settings of node.ext.ldap, from the environment."""
+
+    retry_max = 1
+    retry_delay = 0
+    binary_attributes = BINARY_DEFAULTS
+    multivalued_attributes = MULTIVALUED_DEFAULTS
+
+    def __init__(self, plugin):
+        config = current_config()
+        self.uri = config.uri
+        self.user = config.bind_dn
+        self.password = config.bind_password
+        self.start_tls = config.start_tls
+        self.ignore_cert = config.ignore_cert
+        self.tls_cacertfile = config.ca_file
+        self.tls_cacertdir = None
+        self.tls_clcertfile = None
+        self.tls_clkeyfile = None
+        self.page_size = config.page_size
+        self.conn_timeout = config.connect_timeout
+        self.op_timeout = config.operation_timeout
+        self.cache = bool(config.memcached)
+        self.timeout = config.cache_seconds
+        self.memcached = config.memcached
+
+
+@implementer(ILDAPUsersConfig)
+@adapter(IEntDirectoryPlugin)
+class EnvironmentUsersConfig:
+    strict = False
+    defaults = {}
+    scope = ONELEVEL
+    objectClasses = ["inetOrgPerson"]
+    memberOfSupport = False
+    recursiveGroups = False
+    memberOfExternalGroupDNs = []
+    account_expiration = False
+    expiresAttr = None
+    expiresUnit = 0
+    attrmap = {
+        "rdn": "uid",
+        "id": "uid",
+        "login": "uid",
+        "fullname": "cn",
+        "email": "mail",
+        "profile": PROFILE_ATTRIBUTE,
+    }
+
+    def __init__(self, plugin):
+        config = current_config()
+        self.baseDN = config.users_base
+        # Deactivated accounts (provisioning) are not users any more: they cannot log in.
+        self.queryFilter = f"(&{config.users_filter}(!(description={DEACTIVATED})))"
+
+
+@implementer(ILDAPGroupsConfig)
+@adapter(IEntDirectoryPlugin)
+class EnvironmentGroupsConfig:
+    strict = False
+    defaults = {}
+    scope = ONELEVEL
+    objectClasses = ["groupOfNames"]
+    memberOfSupport = False
+    recursiveGroups = False
+    memberOfExternalGroupDNs = []
+    expiresAttr = None
+    expiresUnit = 0
+    attrmap = {"rdn": "cn", "id": "cn", "title": "description", "description": "description"}
+
+    def __init__(self, plugin):
+        config = current_config()
+        self.baseDN = config.groups_base
+        self.queryFilter = config.groups_filter
+
+
+@implementer(IPluginCacheHandler)
+@adapter(IEntDirectoryPlugin)
+class ProcessCache(RequestPluginCache):
+    """The directory tree, kept per worker thread for ENT_LDAP_CACHE_SECONDS.
+
+    A logged-in page then asks the directory nothing while the tree is fresh. With
+    ENT_MEMCACHED, node.ext.ldap also keeps search results in memcached across processes.
+    """
+
+    def get(self):
+        seconds = current_config().cache_seconds
+        cached = getattr(self.context, self._key(), None)
+        if seconds and cached is not None and time.monotonic() - cached[0] < seconds:
+            return cached[1]
+        return super().get()
+
+    def set(self, value):
+        super().set(value)
+        if current_config().cache_seconds:
+            setattr(self.context, self._key(), (time.monotonic(), value))
+
+    def invalidate(self):
+        super().invalidate()
+        try:
+            delattr(self.context, self._key())
+        except AttributeError:
+            pass
+
+
+class MemcachedServers:
+    """ENT_MEMCACHED for pas.plugins.ldap's memcached factory (which reads the registry)."""
+
+    @property
+    def value(self):
+        return current_config().memcached
+
+
+@implementer(ICacheSettingsRecordProvider)
+class MemcachedServersProvider:
+    def __call__(self):
+        return MemcachedServers()
+
+
+CACHE_ID = "ent-directory-cache"
+#: How long PAS keeps what it learned of a user (properties, groups, roles).
+CACHE_SECONDS = 60
+
+
+def install_cache(portal):
+    """A RAM cache for the site's PAS: a logged-in page then asks the directory nothing.
+
+    PAS caches its user look-ups (`_findUser`, `_verifyUser`) in the cache manager
+    associated with it; entries expire after CACHE_SECONDS, so that a change of group in
+    the directory shows within a minute.
+    """
+    from Products.StandardCacheManagers.RAMCacheManager import RAMCacheManager
+
+    if CACHE_ID not in portal.objectIds():
+        portal._setObject(CACHE_ID, RAMCacheManager(CACHE_ID))
+        portal[CACHE_ID].manage_editProps(
+            "ENT: directory look-ups",
+            {"threshold": 100000, "cleanup_interval": 300, "request_vars": (), "max_age": CACHE_SECONDS},
+        )
+    portal.acl_users.ZCacheable_setManagerId(CACHE_ID)
+
+
+def install_plugin(portal):
+    """Add the directory plugin to the site's PAS, first for every interface it provides."""
+    install_cache(portal)
+    pas = portal.acl_users
+    if PLUGIN_ID not in pas.objectIds():
+        pas._setObject(PLUGIN_ID, EntDirectoryPlugin(PLUGIN_ID, title=PLUGIN_TITLE))
+    plugin = pas[PLUGIN_ID]
+    for info in pas.plugins.listPluginTypeInfo():
+        interface = info["interface"]
+        if not interface.providedBy(plugin):
+            continue
+        if PLUGIN_ID not in pas.plugins.listPluginIds(interface):
+            pas.plugins.activatePlugin(interface, PLUGIN_ID)
+        while pas.plugins.listPluginIds(interface)[0] != PLUGIN_ID:
+            pas.plugins.movePluginsUp(interface, [PLUGIN_ID])
+    return plugin
+
+
+def uninstall_plugin(portal):
+    pas = portal.acl_users
+    if PLUGIN_ID in pas.objectIds():
+        pas._delObject(PLUGIN_ID)
+    pas.ZCacheable_setManagerId(None)
+    if CACHE_ID in portal.objectIds():
+        portal._delObject(CACHE_ID)
