@@ -1,6 +1,7 @@
 # The ENT: `make run` to serve it, `make test` to test it. See README.md.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
 
 PYTHON ?= python3
 VENV := .venv
@@ -61,7 +62,7 @@ test: $(STAMP)-test ## Run every test
 versions: buildout/versions.cfg ## Regenerate buildout's versions.cfg from constraints.txt
 
 buildout/versions.cfg: constraints.txt scripts/versions_cfg.py
-	$(PYTHON) scripts/versions_cfg.py constraints.txt > $@
+	$(PYTHON) scripts/versions_cfg.py constraints.txt > $@.new && mv $@.new $@
 
 .PHONY: freeze
 freeze: $(STAMP)-test ## Rewrite constraints.txt from what the virtualenv holds

@@ -35,7 +35,7 @@ def read_pins(text: str, source: str = "constraints.txt") -> dict[str, tuple[str
     """Map each normalized name to (name as spelled, version); raise ConstraintError."""
     pins: dict[str, tuple[str, str]] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
+        line = raw.split("#", 1)[0].strip()
         if not line:
             continue
         match = PIN.match(line)

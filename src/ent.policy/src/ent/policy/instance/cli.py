@@ -27,8 +27,8 @@ import time
 PROG = "ent-instance"
 
 
-class Stop(Exception):
-    """The server was asked to stop (SIGTERM)."""
+class Stop(SystemExit):
+    """The server was asked to stop (SIGTERM); a SystemExit, so that waitress lets it through."""
 
 
 def fail(message: str, status: int) -> int:
