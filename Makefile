@@ -58,6 +58,10 @@ stop: $(STAMP)-run ## Stop the instance that `make run` started
 test: $(STAMP)-test ## Run every test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+.PHONY: bench
+bench: $(STAMP)-test ## Benchmarks against plain Plone in the same run (docs/benchmarks.md)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
 .PHONY: versions
 versions: buildout/versions.cfg ## Regenerate buildout's versions.cfg from constraints.txt
 
