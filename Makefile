@@ -9,8 +9,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.ent
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-# Debian packages: to build python-ldap, and to create a virtualenv with Debian's Python.
-SYSTEM_PACKAGES := gcc libc6-dev libldap2-dev libsasl2-dev
+# Debian packages: to build python-ldap, the local directory (slapd), and a virtualenv with Debian's Python.
+SYSTEM_PACKAGES := gcc libc6-dev libldap2-dev libsasl2-dev slapd ldap-utils
 DEBIAN_PYTHON_PACKAGES := python3-dev python3-venv
 TEST_SYSTEM_PACKAGES :=
 

@@ -21,6 +21,7 @@ from node.ext.ldap.properties import BINARY_DEFAULTS
 from node.ext.ldap.properties import MULTIVALUED_DEFAULTS
 from node.ext.ldap.scope import ONELEVEL
 from pas.plugins.ldap import plugin as ldap_plugin
+from pas.plugins.ldap.cache import get_plugin_cache
 from pas.plugins.ldap.cache import RequestPluginCache
 from pas.plugins.ldap.interfaces import ICacheSettingsRecordProvider
 from pas.plugins.ldap.interfaces import IPluginCacheHandler
@@ -75,7 +76,11 @@ class EntDirectoryPlugin(ldap_plugin.LDAPPlugin):
 
     def _failed_recently(self):
         failed_at = getattr(self, "_v_ldaperror_timeout", None)
-        return failed_at is not None and time.time() - failed_at < RETRY_AFTER
+        failed = failed_at is not None and time.time() - failed_at < RETRY_AFTER
+        if failed:
+            # The cached tree may hold a dead connection: start afresh once it is back.
+            get_plugin_cache(self).invalidate()
+        return failed
 
     @property
     def users(self):
@@ -133,6 +138,8 @@ class EntDirectoryPlugin(ldap_plugin.LDAPPlugin):
     def enumerateUsers(self, id=None, login=None, exact_match=False, sort_by=None, max_results=None, **kw):
         if not current_config().enabled:
             return ()
+        # Some callers (plone.restapi's @users?query=) pass a one-item list.
+        id, login = single(id), single(login)
         limit = min(max_results or current_config().search_limit, current_config().search_limit)
         if exact_match:
             values = [v for v in (id, login) if v is not None]
@@ -157,6 +164,13 @@ class EntDirectoryPlugin(ldap_plugin.LDAPPlugin):
         if not criteria or not all(searchable(v) for v in criteria.values()):
             return ()
         return super().enumerateGroups(exact_match=False, max_results=limit, **criteria)
+
+
+def single(value):
+    """A search value as one string: a one-item list or tuple gives its item."""
+    if isinstance(value, (list, tuple)):
+        return value[0] if len(value) == 1 and isinstance(value[0], str) else None
+    return value
 
 
 def searchable(text: str) -> bool:

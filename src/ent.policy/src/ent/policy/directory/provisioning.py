@@ -12,6 +12,7 @@ call for (`{uai}-{profile}`, `all-{profile}`; a principal also in `{uai}-editors
 rollover. A bad row is rejected with its line and reason while the good rows go in.
 """
 from .shape import DEACTIVATED
+from .shape import hash_password
 from .shape import person_entry
 from .shape import PROFILE_ATTRIBUTE
 from .shape import Shape
@@ -193,7 +194,7 @@ def child_problem(person, people, existing):
     return None
 
 
-def provision(directory: Directory, data: bytes, full=False, dry_run=False) -> ProvisioningReport:
+def provision(directory: Directory, data: bytes, full=False, dry_run=False, initial_password=None) -> ProvisioningReport:
     """Apply the people of `data` (CSV bytes) to the directory; return what changed."""
     report = ProvisioningReport(dry_run=dry_run)
     people = parse_people(data, report)
@@ -210,6 +211,8 @@ def provision(directory: Directory, data: bytes, full=False, dry_run=False) -> P
         wanted = wanted_entry(person, directory.shape)
         if uid not in existing:
             report.created.append(uid)
+            if initial_password:
+                wanted["userPassword"] = [hash_password(initial_password)]
             if not dry_run:
                 directory.connection.add_s(dn, ldap.modlist.addModlist(wanted))
             continue

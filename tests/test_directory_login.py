@@ -1,0 +1,169 @@
+"""Identity federation through the real stack: `make run` with its local slapd and the demo
+directory of DOMAIN.md; logins by form and REST; injection; the directory going down."""
+from instance_process import free_port
+from instance_process import Instance
+
+import re
+import requests
+import signal
+import subprocess
+import time
+
+import pytest
+
+
+JSON = {"Accept": "application/json"}
+DEMO = "demo-password-for-tests"
+
+
+@pytest.fixture(scope="module")
+def instance(project, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("directory")
+    instance = Instance(project, folder / "var", free_port(), ENT_DEMO_PASSWORD=DEMO, ENT_ADMIN_PASSWORD="admin-password-for-tests")
+    instance.start()
+    yield instance
+    instance.stop()
+
+
+def rest_login(instance, login, password, timeout=30):
+    return requests.post(f"{instance.url}/@login", json={"login": login, "password": password}, headers=JSON, timeout=timeout)
+
+
+def form_login(instance, login, password):
+    session = requests.Session()
+    session.get(f"{instance.url}/login", timeout=30)
+    response = session.post(
+        f"{instance.url}/login",
+        data={"__ac_name": login, "__ac_password": password, "buttons.login": "Se connecter", "came_from": ""},
+        timeout=30,
+    )
+    return session, response
+
+
+def slapd_pid(instance):
+    return int((instance.var / "ldap" / "slapd.pid").read_text().strip())
+
+
+class TestLogin:
+    @pytest.mark.parametrize("login", ["0310001h.parent", "0310003k.teacher", "county.agent", "county.admin"])
+    def test_rest_login_gives_a_usable_token(self, instance, login):
+        response = rest_login(instance, login, DEMO)
+        assert response.status_code == 200, response.text
+        token = response.json()["token"]
+        me = requests.get(f"{instance.url}/@users/{login}", headers={**JSON, "Authorization": f"Bearer {token}"}, timeout=30)
+        assert me.status_code == 200
+        assert me.json()["email"] == f"{login}@ent.example"
+
+    def test_groups_come_from_the_directory(self, instance):
+        token = rest_login(instance, "0310001h.principal", DEMO).json()["token"]
+        me = requests.get(f"{instance.url}/@users/0310001h.principal", headers={**JSON, "Authorization": f"Bearer {token}"}, timeout=30)
+        groups = {group["id"] for group in me.json()["groups"]["items"]}
+        assert {"0310001h-editors", "0310001h-principal", "all-principal"} <= groups
+
+    def test_local_roles_apply_to_directory_groups(self, instance):
+        token = rest_login(instance, "0310001h.principal", DEMO).json()["token"]
+        headers = {**JSON, "Authorization": f"Bearer {token}"}
+        own = requests.patch(f"{instance.url}/colleges/0310001h", json={"description": "Bienvenue"}, headers=headers, timeout=30)
+        other = requests.patch(f"{instance.url}/colleges/0310003k", json={"description": "x"}, headers=headers, timeout=30)
+        assert own.status_code == 204
+        assert other.status_code in (401, 403)
+
+    def test_form_login(self, instance):
+        session, response = form_login(instance, "0310001h.parent", DEMO)
+        assert response.status_code == 200
+        assert "__ac" in session.cookies
+        assert "Responsables légaux" in session.get(instance.url, timeout=30).text  # the user's full name in the header
+
+    def test_wrong_password_and_unknown_account_answer_alike(self, instance):
+        wrong = rest_login(instance, "0310001h.parent", "not-the-password")
+        unknown = rest_login(instance, "nobody.here", "not-the-password")
+        assert wrong.status_code == unknown.status_code == 401
+        assert wrong.json() == unknown.json()
+
+
+class TestInjection:
+    @pytest.mark.parametrize("login", ["*", ")(uid=*", "0310001h.parent)(uid=*", "*)(|(uid=*", "a\x00b", "0310001h.*", "(uid=*)"])
+    def test_rest(self, instance, login):
+        response = rest_login(instance, login, DEMO)
+        assert response.status_code == 401
+        assert response.json()["error"]["type"] == "Invalid credentials"
+
+    @pytest.mark.parametrize("login", ["*", ")(uid=*", "a\x00b"])
+    def test_form(self, instance, login):
+        session, response = form_login(instance, login, DEMO)
+        assert response.status_code == 200
+        assert "__ac" not in session.cookies
+        assert "Login failed" in response.text or "Échec" in response.text or "échoué" in response.text
+
+    @pytest.mark.parametrize("query, most", [("*", 0), ("ab", 0), ("*)(uid=*", 0), ("0310001h", 6), ("county", 2)])
+    def test_user_search_is_bounded(self, instance, query, most):
+        auth = ("admin", "admin-password-for-tests")
+        found = requests.get(f"{instance.url}/@users", params={"query": query}, headers=JSON, auth=auth, timeout=30)
+        assert found.status_code == 200
+        body = found.json()
+        users = body["items"] if isinstance(body, dict) else body
+        ids = [user["id"] for user in users if user["id"] != "admin"]
+        assert len(ids) <= most
+        if most:
+            assert ids and all(query in uid for uid in ids)
+
+    def test_sharing_search_needs_three_characters(self, instance):
+        auth = ("admin", "admin-password-for-tests")
+        short = requests.get(f"{instance.url}/colleges/0310001h/@sharing", params={"search": "03"}, headers=JSON, auth=auth, timeout=30)
+        users = [entry for entry in short.json()["entries"] if entry["type"] == "user"]
+        assert users == []
+
+
+class TestSecrets:
+    def test_bind_password_is_nowhere_in_the_data_or_logs(self, instance):
+        password = (instance.var / "ldap" / "manager-password").read_text().strip()
+        assert password
+        for path in ("filestorage/Data.fs", "log/event.log", "log/access.log"):
+            assert password.encode() not in (instance.var / path).read_bytes(), path
+
+    def test_bind_password_is_not_served(self, instance):
+        password = (instance.var / "ldap" / "manager-password").read_text().strip()
+        auth = ("admin", "admin-password-for-tests")
+        for path in ("/@controlpanels", "/acl_users/ent-directory/manage_ldapplugin", "/@users/0310001h.parent", "/@groups/0310001h-parent"):
+            response = requests.get(f"{instance.url}{path}", headers=JSON, auth=auth, timeout=30)
+            assert password not in response.text, path
+
+
+class TestDirectoryDown:
+    """Runs last: stops the instance's slapd, then starts it again."""
+
+    def test_down_then_back(self, instance):
+        pid = slapd_pid(instance)
+        args = (instance.var / "ldap" / "slapd.args").read_text().split()
+        subprocess.run(["kill", "-TERM", str(pid)], check=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                subprocess.run(["kill", "-0", str(pid)], check=True, capture_output=True)
+                time.sleep(0.1)
+            except subprocess.CalledProcessError:
+                break
+        try:
+            # Anonymous pages keep working.
+            assert requests.get(instance.url, timeout=10).status_code == 200
+            assert requests.get(f"{instance.url}/colleges/0310001h", timeout=10).status_code == 200
+            # A directory user is told the directory is unavailable, quickly.
+            # (Accounts not used above: PAS keeps a successful log-in for a minute.)
+            started = time.monotonic()
+            response = rest_login(instance, "0310003k.parent", DEMO, timeout=10)
+            assert time.monotonic() - started < 3
+            assert response.status_code == 503
+            assert response.json()["error"]["type"] == "Directory unavailable"
+            session, page = form_login(instance, "0310003k.student", DEMO)
+            assert "annuaire est momentanément indisponible" in page.text
+            assert "__ac" not in session.cookies
+            # The local admin still logs in.
+            assert rest_login(instance, "admin", "admin-password-for-tests", timeout=10).status_code == 200
+        finally:
+            subprocess.run(args, check=True)  # slapd -f … -h …: the same server again
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if rest_login(instance, "0310001h.parent", DEMO, timeout=10).status_code == 200:
+                break
+            time.sleep(1)
+        assert rest_login(instance, "0310001h.parent", DEMO, timeout=10).status_code == 200
