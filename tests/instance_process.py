@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import os
+import re
 import requests
 import signal
 import socket
@@ -45,9 +46,13 @@ def make(project: Path, target: str, env: dict, timeout=120) -> subprocess.Compl
     )
 
 
+MAKE_ERROR = re.compile(r"^make(\[\d+\])?: \*\*\* ")
+
+
 def own_lines(stderr: str) -> list[str]:
-    """stderr without make's own closing `make: *** [...] Error N` line."""
-    return [line for line in stderr.splitlines() if line.strip() and not line.startswith("make: ***")]
+    """stderr without make's own closing `make: *** [...] Error N` line (`make[1]:` when
+    the tests run under `make test`)."""
+    return [line for line in stderr.splitlines() if line.strip() and not MAKE_ERROR.match(line)]
 
 
 class Instance:

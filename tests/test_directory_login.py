@@ -129,6 +129,50 @@ class TestSecrets:
             assert password not in response.text, path
 
 
+class TestProvisioning:
+    """`ent-directory import` against the instance's local directory, while it serves."""
+
+    def ent_directory(self, project, instance, *args, **env):
+        return subprocess.run(
+            [str(project / ".venv/bin/ent-directory"), "import", *args],
+            cwd=project, env={**instance.env, **env}, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+
+    def test_import_then_log_in(self, project, instance, tmp_path):
+        people = tmp_path / "people.csv"
+        people.write_text(
+            "id,last_name,first_name,email,profile,uais,children\n"
+            "nina.petit,Petit,Nina,nina@example.org,teacher,0310001H|0310003K,\n"
+            "bad row,Petit,Nina,,teacher,0310001H,\n",
+            encoding="utf-8",
+        )
+        dry = self.ent_directory(project, instance, str(people), "--dry-run", "--full")
+        assert dry.returncode == 1, dry.stderr
+        assert dry.stdout.startswith("dry run: would have created 1, updated 0, deactivated ")
+        assert "line 3: bad row: id='bad row' is not a login" in dry.stdout
+        result = self.ent_directory(project, instance, str(people), "--password-env", "NEW_PASSWORD", NEW_PASSWORD="first-password-1")
+        assert result.returncode == 1, result.stderr
+        assert result.stdout.splitlines()[0] == "created 1, updated 0, deactivated 0, rejected 1 (unchanged 0)"
+        token = rest_login(instance, "nina.petit", "first-password-1").json()["token"]
+        me = requests.get(f"{instance.url}/@users/nina.petit", headers={**JSON, "Authorization": f"Bearer {token}"}, timeout=30)
+        groups = {group["id"] for group in me.json()["groups"]["items"]}
+        assert {"0310001h-teacher", "0310003k-teacher", "all-teacher"} <= groups
+
+    def test_deactivated_account_cannot_log_in(self, instance):
+        import ldap
+
+        from ent.policy.directory.shape import DEACTIVATED
+
+        folder = instance.var / "ldap"
+        connection = ldap.initialize((folder / "uri").read_text().strip())
+        connection.simple_bind_s("cn=admin,dc=ent,dc=local", (folder / "manager-password").read_text().strip())
+        connection.modify_s(
+            "uid=0310005m.parent,ou=people,dc=ent,dc=local", [(ldap.MOD_REPLACE, "description", [DEACTIVATED.encode()])]
+        )
+        assert rest_login(instance, "0310005m.parent", DEMO).status_code == 401
+        assert rest_login(instance, "0310005m.teacher", DEMO).status_code == 200
+
+
 class TestDirectoryDown:
     """Runs last: stops the instance's slapd, then starts it again."""
 

@@ -150,3 +150,21 @@ def test_demo_accounts_log_in(server):
         connection = ldap.initialize(server.uri)
         connection.simple_bind_s(server.shape.person_dn(uid), DEMO_PASSWORD)
         connection.unbind_s()
+
+
+def test_scale_directory_shape(tmp_path):
+    """The scale generator: per school 450 pupils, 600 parents, 45 teachers, 12 staff,
+    3 principals, 8 ATTEE; 500 County staff (115,264 entries for the 103-row file)."""
+    from ent.policy.directory.generate import directory_entries
+    from ent.policy.directory.generate import SCALE_COUNTS
+    from ent.policy.directory.generate import SCALE_COUNTY_STAFF
+    from ent.policy.directory.shape import Shape
+
+    shape = Shape.from_base("dc=ent,dc=test")
+    entries = list(directory_entries(shape, [("0310001H", "Collège A")], SCALE_COUNTS, "x", SCALE_COUNTY_STAFF, numbered=True))
+    people = [dn for dn, _ in entries if dn.startswith("uid=")]
+    assert len(people) == 450 + 600 + 45 + 12 + 3 + 8 + SCALE_COUNTY_STAFF + 2
+    groups = {dn.split(",")[0][3:]: attrs for dn, attrs in entries if dn.startswith("cn=")}
+    assert len(groups["0310001h-parent"]["member"]) == 600
+    assert len(groups["0310001h-editors"]["member"]) == 3
+    assert shape.person_dn("0310001h.parent.600").encode() in groups["all-parent"]["member"]

@@ -35,6 +35,7 @@ from zope.globalrequest import getRequest
 from zope.interface import implementer
 from zope.interface import Interface
 
+import ldap
 import re
 import time
 
@@ -179,6 +180,13 @@ def searchable(text: str) -> bool:
     return len(text) >= MIN_SEARCH and bool(SEARCH_TEXT.match(text))
 
 
+def apply_timeouts(config):
+    """python-ldap's process-wide timeouts: they also bound the bind that checks a user's
+    password, which node.ext.ldap opens without the plugin's own options."""
+    ldap.set_option(ldap.OPT_NETWORK_TIMEOUT, config.connect_timeout)
+    ldap.set_option(ldap.OPT_TIMEOUT, config.operation_timeout)
+
+
 @implementer(ILDAPProps)
 @adapter(IEntDirectoryPlugin)
 class EnvironmentProps:
@@ -191,6 +199,7 @@ class EnvironmentProps:
 
     def __init__(self, plugin):
         config = current_config()
+        apply_timeouts(config)
         self.uri = config.uri
         self.user = config.bind_dn
         self.password = config.bind_password
