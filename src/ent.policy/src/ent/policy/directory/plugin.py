@@ -151,7 +151,18 @@ class EntDirectoryPlugin(ldap_plugin.LDAPPlugin):
         criteria = {k: v for k, v in criteria.items() if k in ("id", "login", "fullname", "email", "name")}
         if not criteria or not all(searchable(v) for v in criteria.values()):
             return ()
-        return super().enumerateUsers(exact_match=False, max_results=limit, **criteria)
+        if "login" in criteria:
+            criteria.pop("name", None)
+        users = self.users
+        if not users:
+            return ()
+        # One page of at most `limit` entries: the directory never sends more.
+        criteria = {key: value.strip().rstrip("*") + "*" for key, value in criteria.items()}
+        found, _ = users.raw_search(
+            criteria=criteria, attrlist=("login",), exact_match=False, page_size=limit, cookie=""
+        )
+        plugin_id = self.getId()
+        return [{"id": uid, "login": attrs["login"][0], "pluginid": plugin_id} for uid, attrs in found[:limit]]
 
     def enumerateGroups(self, id=None, exact_match=False, sort_by=None, max_results=None, **kw):
         if not current_config().enabled:
