@@ -11,7 +11,13 @@ What is measured (docs/benchmarks.md explains each figure):
    Plone classic site, by the same code, in the same Zope process;
 4. the memory (RSS) of `ent-instance run` serving an ENT site vs a plain Plone site,
    after start and after warm-up requests, and its start time until the first page;
-5. anonymous front-page requests per second, ENT vs plain Plone.
+5. anonymous front-page requests per second, ENT vs plain Plone;
+6. the import of the 102 collèges (ent.policy.schools.importer) into a fresh ENT site
+   without the demo, and its second, idempotent run, against plain Plone creating the same
+   folders and groups by plone.api;
+7. the render time of pages, anonymous, one request at a time: a school's home page, the
+   ENT's front page, the schools directory and GET @schools (JSON), against plain Plone's
+   front page and GET @search, both instances served at once and requested alternately.
 
 Performance is reported as ratios against plain Plone measured in the same run. Every
 server listens on 127.0.0.1 only; every request loop is bounded. Everything happens in
@@ -230,13 +236,16 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def get(port, path=f"/{SITE_ID}", timeout=120, connection=None):
-    """GET http://127.0.0.1:port/path (redirects not followed); return the status."""
+def get(port, path=f"/{SITE_ID}", timeout=120, connection=None, headers=None, answer=False):
+    """GET http://127.0.0.1:port/path (redirects not followed); return the status, or with
+    `answer` (status, content type, body)."""
     conn = connection or http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers or {})
         response = conn.getresponse()
-        response.read()
+        body = response.read()
+        if answer:
+            return response.status, response.getheader("Content-Type", ""), body
         return response.status
     finally:
         if connection is None:
@@ -556,14 +565,28 @@ def serve_once(args, tmp, var, password, label):
     return figures
 
 
+#: The instances prepared in this run: (kind, navigation depth or None) → its var folder and
+#: what zope_sites.py reported; the pages part serves those of the serving part again.
+PREPARED = {}
+
+
+def prepared(tmp, password, kind, depth=None, part="serving"):
+    """The var folder of an instance with the site SITE_ID of `kind`, prepared once per run."""
+    key = (kind, depth)
+    if key not in PREPARED:
+        name = kind + (f"-depth{depth}" if depth is not None else "")
+        var = tmp / f"instance-{name}"
+        log(f"{part}: preparing the instance {name} (site '{SITE_ID}' of kind {kind})")
+        extra = [str(depth)] if depth is not None else []
+        report = zope_sites(var, instance_env(var, ENT_ADMIN_PASSWORD=password), tmp, f"prepare-{name}.log",
+                            "prepare", kind, *extra)
+        PREPARED[key] = (var, report)
+    return PREPARED[key][0]
+
+
 def bench_serving(args, tmp, password):
     kinds = {"ent": "ent-demo" if args.demo else "ent", "plain": "plain"}
-    vars_ = {}
-    for name, kind in kinds.items():
-        var = vars_[name] = tmp / f"instance-{name}"
-        log(f"serving: preparing the {name} instance (site '{SITE_ID}' of kind {kind})")
-        zope_sites(var, instance_env(var, ENT_ADMIN_PASSWORD=password), tmp, f"prepare-{name}.log",
-                   "prepare", kind)
+    vars_ = {name: prepared(tmp, password, kind) for name, kind in kinds.items()}
     rounds = {name: [] for name in kinds}
     for index in range(args.rounds):
         for name in (("ent", "plain") if index % 2 == 0 else ("plain", "ent")):
@@ -584,6 +607,140 @@ def bench_serving(args, tmp, password):
         summary["stops"] = len(runs)
         summary["sigterm_ignored"] = sum(bool(r.get("sigterm_ignored")) for r in runs)
         figures[name] = summary
+    return figures
+
+
+# --- 6: import of the schools --------------------------------------------------------
+
+def bench_schools_import(args, tmp, password):
+    var = tmp / "schools"
+    log(f"schools import: {args.import_reps} imports on fresh ENT sites, interleaved with plain Plone "
+        f"(output in {tmp / 'schools.log'})")
+    result = zope_sites(var, instance_env(var, ENT_ADMIN_PASSWORD=password), tmp, "schools.log", "import",
+                        str(args.import_reps))
+    figures = {"date": args.date, "reps": args.import_reps, "code": CODE["label"], "rows": result["rows"],
+               "schools_in_file": result["schools_in_file"], "report": result["first_report"],
+               "second_report": result["second_report"], "ent_added": result["ent_added"],
+               "plain_added": result["plain_added"]}
+    for key in ("first", "second", "plain"):
+        times = result[key]
+        figures[key] = {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
+                        "data_fs_mib": statistics.median(result[key + "_bytes"]) / 2**20}
+    report = figures["report"]
+    log(f"schools import: {report['created']} created, {report['rejected']} rejected in "
+        f"{figures['first']['median_s']:.1f} s (median); second import {figures['second']['median_s']:.2f} s; "
+        f"plain Plone, same folders and groups: {figures['plain']['median_s']:.1f} s")
+    shutil.rmtree(var, ignore_errors=True)
+    return figures
+
+
+# --- 7: render time of pages ---------------------------------------------------------
+
+SCHOOL_UAI = "0310001h"
+JSON = {"Accept": "application/json"}
+#: key: (label, instance, path, headers, the plain Plone page it is compared with)
+PAGES = {
+    "school": (f"School home page, GET /{SITE_ID}/colleges/{SCHOOL_UAI}", "ent", f"/{SITE_ID}/colleges/{SCHOOL_UAI}",
+               None, "front"),
+    "front": (f"Front page, GET /{SITE_ID}", "ent", f"/{SITE_ID}", None, "front"),
+    "directory": (f"Schools directory, GET /{SITE_ID}/colleges", "ent", f"/{SITE_ID}/colleges", None, "front"),
+    "schools_json": (f"GET /{SITE_ID}/@schools (JSON, the 102 schools)", "ent", f"/{SITE_ID}/@schools", JSON,
+                     "search_json"),
+    "search_json": (f"GET /{SITE_ID}/@search?portal_type=School&b_size=102 (JSON, the same schools)", "ent",
+                    f"/{SITE_ID}/@search?portal_type=School&b_size=102", JSON, "search_json"),
+}
+#: Plain Plone's pages; its @search on a plain site with plone.restapi:default (see zope_sites.py).
+PLAIN_PAGES = {
+    "front": ("plain", f"/{SITE_ID}", None),
+    "search_json": ("plain-restapi", f"/{SITE_ID}/@search", JSON),
+}
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[int(share * (len(ordered) - 1))]
+
+
+def check_answer(name, status, ctype, body, headers):
+    """A page must be 200 and of the expected type: an error page is not a render time."""
+    wanted = "application/json" if headers else "text/html"
+    if status != 200 or not ctype.startswith(wanted):
+        raise BenchError(f"GET {name}: status {status}, Content-Type {ctype!r} (expected 200, {wanted})")
+
+
+def bench_pages(args, tmp, password):
+    depth = args.compare_navigation_depth
+    instances = {"ent": prepared(tmp, password, "ent-demo", part="pages"),
+                 "plain": prepared(tmp, password, "plain", part="pages"),
+                 "plain-restapi": prepared(tmp, password, "plain-restapi", part="pages")}
+    targets = {f"ent:{key}": (page[1], page[2], page[3]) for key, page in PAGES.items()}
+    targets.update({f"plain:{key}": page for key, page in PLAIN_PAGES.items()})
+    if depth is not None:
+        instances["ent-depth"] = prepared(tmp, password, "ent-demo", depth, part="pages")
+        for key in ("front", "school"):
+            targets[f"ent-depth:{key}"] = ("ent-depth", PAGES[key][2], PAGES[key][3])
+    depths = {name: PREPARED[key][1].get("navigation_depth")
+              for name, key in (("ent", ("ent-demo", None)), ("ent-depth", ("ent-demo", depth)))
+              if name in instances}
+    procs, ports = {}, {}
+    try:
+        for name, var in instances.items():  # all served at once, each in its own process
+            ports[name] = free_port()
+            env = instance_env(var, ENT_PORT=ports[name], ENT_ADMIN_PASSWORD=password)
+            procs[name] = Proc([CODE["bin"] / "ent-instance", "run"], cwd=CODE["home"], env=env,
+                               logfile=tmp / f"pages-{name}.log")
+        for name, proc in procs.items():
+            wait_for_page(proc, ports[name], args.start_timeout)
+        conns = {name: http.client.HTTPConnection(HOST, port, timeout=120) for name, port in ports.items()}
+        sizes = {}
+        for target, (name, path, headers) in targets.items():
+            status, ctype, body = get(ports[name], path, connection=conns[name], headers=headers, answer=True)
+            check_answer(target, status, ctype, body, headers)
+            sizes[target] = len(body)
+            if target in ("ent:schools_json", "ent:search_json"):
+                answer = json.loads(body)
+                if answer.get("items_total") != 102 or len(answer.get("items", ())) != 102:
+                    raise BenchError(f"GET {path} lists {answer.get('items_total')} schools, not 102")
+            if target == "plain:search_json":
+                plain_search_total = json.loads(body).get("items_total")
+            if target == "ent:school" and b"Armand Latour" not in body:
+                raise BenchError(f"GET {path} does not show the school's name")
+        log(f"pages: {len(targets)} pages on {len(procs)} instances, {args.page_warmup} warm-up and "
+            f"{args.page_requests} timed requests each, one at a time, alternately")
+        latencies = {target: [] for target in targets}
+        order = list(targets)
+        deadline = time.monotonic() + args.page_timeout
+        for index in range(args.page_warmup + args.page_requests):
+            if time.monotonic() > deadline:
+                raise BenchError(f"pages: not done within {args.page_timeout:.0f} s (--page-timeout)")
+            for target in (order if index % 2 == 0 else reversed(order)):
+                name, path, headers = targets[target]
+                started = time.perf_counter()
+                try:
+                    status, ctype, body = get(ports[name], path, connection=conns[name], headers=headers,
+                                              answer=True)
+                except (ConnectionError, http.client.HTTPException, OSError):  # a closed keep-alive: anew
+                    conns[name].close()
+                    conns[name] = http.client.HTTPConnection(HOST, ports[name], timeout=120)
+                    status, ctype, body = get(ports[name], path, connection=conns[name], headers=headers,
+                                              answer=True)
+                elapsed = time.perf_counter() - started
+                check_answer(target, status, ctype, body, headers)
+                if index >= args.page_warmup:
+                    latencies[target].append(elapsed)
+        for conn in conns.values():
+            conn.close()
+    finally:
+        for proc in procs.values():
+            proc.stop(timeout=20)
+    figures = {"date": args.date, "code": CODE["label"], "requests": args.page_requests,
+               "warmup": args.page_warmup, "navigation_depth": depths, "school": SCHOOL_UAI,
+               "plain_search_total": plain_search_total}
+    for target, values in latencies.items():
+        figures[target] = {"p50_ms": statistics.median(values) * 1000, "p95_ms": percentile(values, 0.95) * 1000,
+                           "bytes": sizes[target]}
+    log("pages: " + ", ".join(f"{t} {f['p50_ms']:.0f} ms" for t, f in figures.items()
+                               if isinstance(f, dict) and "p50_ms" in f))
     return figures
 
 
@@ -619,6 +776,8 @@ def table(results):
         "fresh_clone": "First and second `make run` on a fresh clone",
         "site_creation": "Site creation",
         "serving": "Serving (start, memory, requests/s)",
+        "schools_import": "Import of the schools",
+        "pages": "Render time of pages",
     }
     for key, title in titles.items():
         if "error" in results.get(key, {}):
@@ -668,6 +827,44 @@ def table(results):
             if key in ent and key in plain:
                 row(label, fmt(ent[key], unit, digits), fmt(plain[key], unit, digits), ratio(ent[key], plain[key]),
                     serve["date"])
+    schools = results.get("schools_import")
+    if schools:
+        report, added, n = schools["report"], schools["ent_added"], f"median of {schools['reps']}"
+        row(f"Import of the {report['created']} collèges ({schools['rows']} rows, {report['rejected']} rejected) "
+            f"into a fresh ENT site without the demo: {added['folders']} sections, {added['groups']} groups "
+            f"({n}); plain Plone: the same folders and groups by plone.api",
+            fmt(schools["first"]["median_s"], "s", 1), fmt(schools["plain"]["median_s"], "s", 1),
+            ratio(schools["first"]["median_s"], schools["plain"]["median_s"]), schools["date"])
+        second = schools["second_report"]
+        row(f"Second import of the same file ({second['unchanged']} unchanged, {second['updated']} updated; {n})",
+            fmt(schools["second"]["median_s"], "s", 2), date=schools["date"])
+        row("Data.fs written by the import", fmt(schools["first"]["data_fs_mib"], "MiB", 2),
+            fmt(schools["plain"]["data_fs_mib"], "MiB", 2),
+            ratio(schools["first"]["data_fs_mib"], schools["plain"]["data_fs_mib"]), schools["date"])
+    pages = results.get("pages")
+    if pages:
+        n = f"{pages['requests']} requests each, one at a time"
+        depth = pages["navigation_depth"]
+
+        def both(figures):
+            return f"{figures['p50_ms']:.0f} / {figures['p95_ms']:.0f} ms"
+
+        def ratios(ent, plain):
+            return f"{ent['p50_ms'] / plain['p50_ms']:.2f} / {ent['p95_ms'] / plain['p95_ms']:.2f}"
+
+        for key, (label, _, _, _, against) in PAGES.items():
+            ent, plain = pages.get(f"ent:{key}"), pages.get(f"plain:{against}")
+            if ent and plain:
+                row(f"{label}, anonymous: latency p50 / p95 ({n}); plain: "
+                    + ("its front page" if against == "front" else
+                       f"GET /{SITE_ID}/@search on a plain site with plone.restapi "
+                       f"(items_total {pages.get('plain_search_total', '?')})"),
+                    both(ent), both(plain), ratios(ent, plain), pages["date"])
+        for key in ("front", "school"):
+            ent, plain = pages.get(f"ent-depth:{key}"), pages.get("plain:front")
+            if ent and plain:
+                row(f"{PAGES[key][0]} with plone.navigation_depth {depth.get('ent-depth')} instead of "
+                    f"{depth.get('ent')}: p50 / p95", both(ent), both(plain), ratios(ent, plain), pages["date"])
     head = "| Figure | ENT | plain Plone | ENT ÷ plain |" + (" measured |" if dated else "")
     rule = "| --- | ---: | ---: | ---: |" + (" --- |" if dated else "")
     return "\n".join([head, rule] + rows)
@@ -700,9 +897,20 @@ def summary_lines(results):
         spread = ", ".join(f"{kind} {sites[kind]['min_s']:.2f}–{sites[kind]['max_s']:.2f} s"
                            for kind in ("plain", "ent", "ent-demo") if kind in sites)
         lines.append(f"Site creation, fastest–slowest of the {sites['reps']} of each kind: {spread}.")
-    codes = {results[k]["code"] for k in ("site_creation", "serving") if "code" in results.get(k, {})}
+    schools = results.get("schools_import")
+    if schools and "error" not in schools:
+        spread = ", ".join(f"{label} {schools[key]['min_s']:.2f}–{schools[key]['max_s']:.2f} s"
+                           for key, label in (("first", "import"), ("second", "second import"),
+                                              ("plain", "plain Plone")))
+        lines.append(f"Schools import, fastest–slowest of the {schools['reps']}: {spread}.")
+    parts = {"site_creation": "site creation", "schools_import": "schools import", "serving": "serving",
+             "pages": "pages"}
+    codes = {}
+    for key, label in parts.items():
+        if "code" in results.get(key, {}):
+            codes.setdefault(results[key]["code"], []).append(label)
     if codes:
-        lines.append(f"Site creation and serving ran the code of {' and '.join(sorted(codes))}.")
+        lines.append("Code run: " + "; ".join(f"{', '.join(labels)}: {code}" for code, labels in codes.items()) + ".")
     stops = ignored = 0
     if fresh and "error" not in fresh:
         for key in ("first_run", "second_run"):
@@ -757,6 +965,10 @@ def parse_args(argv):
                         help="skip the two `make run` of a fresh clone (the long part: a whole install)")
     parser.add_argument("--skip-sites", action="store_true", help="skip the site creation times")
     parser.add_argument("--skip-serving", action="store_true", help="skip memory, start and requests/s")
+    parser.add_argument("--skip-schools-import", action="store_true",
+                        help="skip the import of the schools into fresh ENT sites (part 6)")
+    parser.add_argument("--skip-pages", action="store_true",
+                        help="skip the render time of the school home page and other pages (part 7)")
     parser.add_argument("--source", type=Path, default=ROOT,
                         help="the git repository whose HEAD is cloned for the fresh clone (default: this one)")
     parser.add_argument("--code", choices=("auto", "worktree"), default="auto",
@@ -770,8 +982,19 @@ def parse_args(argv):
     parser.add_argument("--warmup", type=int, default=20, help="GET /ent before the memory figure (default 20)")
     parser.add_argument("--requests", type=int, default=200, help="front page requests per round, 0 for none")
     parser.add_argument("--concurrency", type=int, default=4, help="concurrent clients (default 4)")
+    parser.add_argument("--import-reps", type=int, default=3,
+                        help="imports of the schools, each on a fresh ENT site (default 3)")
+    parser.add_argument("--page-requests", type=int, default=200,
+                        help="timed requests of each page, one at a time (default 200)")
+    parser.add_argument("--page-warmup", type=int, default=20,
+                        help="untimed requests of each page before them (default 20)")
+    parser.add_argument("--page-timeout", type=float, default=1800,
+                        help="seconds for all the page requests (default 1800)")
+    parser.add_argument("--compare-navigation-depth", type=int, metavar="DEPTH",
+                        help="pages: also serve the ENT site with plone.navigation_depth DEPTH (Plone's "
+                             "default is 3, the ENT's 2) and time its front and school pages")
     parser.add_argument("--no-demo", dest="demo", action="store_false",
-                        help="serve the ENT site without its demo profile (default: as `make run`, with it)")
+                        help="serve the ENT site without its demo profile in the serving part (default: as `make run`, with it; the pages part always has it)")
     parser.add_argument("--install-timeout", type=float, default=3600, help="seconds for the first make run")
     parser.add_argument("--start-timeout", type=float, default=600, help="seconds for a start without install")
     parser.add_argument("--date", default=datetime.date.today().isoformat(), help="date of the figures")
@@ -782,11 +1005,15 @@ def parse_args(argv):
                              "docs/benchmarks.md (after a change of this script's table)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, clone, instances)")
     args = parser.parse_args(argv)
-    for name in ("reps", "rounds", "concurrency"):
+    for name in ("reps", "rounds", "concurrency", "import_reps"):
         if not 1 <= getattr(args, name) <= 100:
             parser.error(f"--{name} must be between 1 and 100")
     if not 0 <= args.requests <= 10_000 or not 0 <= args.warmup <= 1000:
         parser.error("--requests must be at most 10000 and --warmup at most 1000")
+    if not 1 <= args.page_requests <= 10_000 or not 0 <= args.page_warmup <= 1000:
+        parser.error("--page-requests must be between 1 and 10000 and --page-warmup at most 1000")
+    if args.compare_navigation_depth is not None and not 0 <= args.compare_navigation_depth <= 10:
+        parser.error("--compare-navigation-depth must be between 0 and 10")
     return args
 
 
@@ -828,7 +1055,9 @@ def main(argv=None):
     sections = [
         ("fresh_clone", not args.skip_fresh_clone, lambda: bench_fresh_clone(args, tmp)),
         ("site_creation", not args.skip_sites, lambda: bench_site_creation(args, tmp, password)),
+        ("schools_import", not args.skip_schools_import, lambda: bench_schools_import(args, tmp, password)),
         ("serving", not args.skip_serving, lambda: bench_serving(args, tmp, password)),
+        ("pages", not args.skip_pages, lambda: bench_pages(args, tmp, password)),
     ]
     try:
         for name, wanted, bench in sections:

@@ -6,8 +6,16 @@ pointing at the temporary instance folder that ZOPE_CONF was rendered for:
     time REPS [KIND ...]   create REPS sites of each KIND (default: plain ent ent-demo),
                            interleaved, after one untimed warm-up creation; report the
                            seconds of each creation (commit included)
-    prepare KIND           create the admin and the site ENT_SITE_ID of KIND, to be
-                           served afterwards by `ent-instance run`
+    prepare KIND [DEPTH]   create the admin and the site ENT_SITE_ID of KIND, to be
+                           served afterwards by `ent-instance run`; with DEPTH, set
+                           plone.navigation_depth to DEPTH after the creation
+    import REPS            the import of the packaged list of schools
+                           (ent.policy.schools.importer.import_schools), timed alone on
+                           REPS freshly created sites of kind `ent` (no demo), then
+                           a second, idempotent import; interleaved with the same
+                           number of folders and groups created on plain Plone sites
+                           by plone.api (the reference); one untimed warm-up of both
+                           first, on a few rows
 
 Every site is created by the very function `make run` uses on its first run
 (ent.policy.instance.site.ensure_site). A plain Plone site is that same call with only
@@ -25,6 +33,7 @@ import json
 import os
 import sys
 import time
+import transaction
 
 
 PLAIN_PROFILES = (
@@ -37,6 +46,9 @@ KINDS = {
     "plain": (PLAIN_PROFILES, False),
     "ent": (site_module.SITE_PROFILES, False),
     "ent-demo": (site_module.SITE_PROFILES, True),
+    # Plain Plone classic does not install plone.restapi (its anonymous @search is 401); the
+    # ENT does, as a dependency of ent.policy:default. The reference of its REST services:
+    "plain-restapi": (PLAIN_PROFILES + ("plone.restapi:default",), False),
 }
 
 
@@ -72,6 +84,132 @@ def create(root, settings, kind, site_id):
     return seconds, data_fs_size(settings) - size
 
 
+def schools_data():
+    """The packaged schools file, and (UAI, name) of each of its valid rows, not timed."""
+    from ent.policy.schools import importer
+
+    data = importer.PACKAGED_SCHOOLS.read_bytes()
+    schools, seen = [], set()
+    for _, problem, row in importer.read_rows(data):
+        if problem is None:
+            try:
+                uai, values = importer.school_values(row)
+            except importer.RowError:
+                continue
+            if uai not in seen:
+                seen.add(uai)
+                schools.append((uai, values["title"]))
+    return data, schools
+
+
+class InSite:
+    """As `ensure_site` does: a request, the admin's security, the site as local site."""
+
+    def __init__(self, root, settings, site_id):
+        self.root, self.settings, self.site_id = root, settings, site_id
+
+    def __enter__(self):
+        from AccessControl.SecurityManagement import newSecurityManager
+        from Testing.makerequest import makerequest
+        from zope.component.hooks import setSite
+
+        app = makerequest(self.root)
+        app.REQUEST["PARENTS"] = [app]
+        admin = app.acl_users.getUserById(self.settings.admin_user)
+        newSecurityManager(None, admin.__of__(app.acl_users))
+        portal = app[self.site_id]
+        setSite(portal)
+        return portal
+
+    def __exit__(self, *exc):
+        from AccessControl.SecurityManagement import noSecurityManager
+        from zope.component.hooks import setSite
+
+        transaction.abort()
+        setSite(None)
+        noSecurityManager()
+        setRequest(None)
+
+
+def timed(settings, work):
+    """Seconds and Data.fs bytes of `work()` and its commit."""
+    size = data_fs_size(settings)
+    gc.collect()  # not timed
+    started = time.perf_counter()
+    outcome = work()
+    transaction.commit()
+    return time.perf_counter() - started, data_fs_size(settings) - size, outcome
+
+
+def ent_import(portal, data):
+    """The import of `data` into the ENT site's schools folder; its summary and what it holds."""
+    from ent.policy.schools.importer import import_schools
+    from ent.policy.structure import schools_folder
+
+    report = import_schools(schools_folder(portal), data)
+    return {"created": len(report.created), "updated": len(report.updated),
+            "unchanged": len(report.unchanged), "rejected": len(report.rejected)}
+
+
+def plain_folders(portal, schools):
+    """What plain Plone does for the same objects: per school a published folder with four
+    published folders in it, and seven groups, by plone.api."""
+    from plone import api
+
+    for uai, title in schools:
+        folder = api.content.create(container=portal, type="Folder", id=uai.lower(), title=title)
+        api.content.transition(obj=folder, transition="publish")
+        for section in ("actualites", "agenda", "documents", "espaces"):
+            sub = api.content.create(container=folder, type="Folder", id=section, title=section.capitalize())
+            api.content.transition(obj=sub, transition="publish")
+        for group in ("student", "parent", "teacher", "staff", "principal", "attee", "editors"):
+            api.group.create(groupname=f"{uai.lower()}-{group}", title=f"{uai} {group}")
+    return {"created": len(schools)}
+
+
+def holdings(portal):
+    """How many schools, folders and groups the site holds."""
+    catalog = portal.portal_catalog
+    return {
+        "schools": len(catalog.unrestrictedSearchResults(portal_type="School")),
+        "folders": len(catalog.unrestrictedSearchResults(portal_type="Folder")),
+        "groups": len(portal.portal_groups.getGroupIds()),
+    }
+
+
+def time_import(root, settings, reps):
+    data, schools = schools_data()
+    header, *rows = data.decode("utf-8-sig").splitlines(keepends=True)
+    few = (header + "".join(rows[:3])).encode("utf-8")
+    result = {"rows": len(rows), "schools_in_file": len(schools), "first": [], "second": [], "plain": [],
+              "first_bytes": [], "second_bytes": [], "plain_bytes": []}
+    plan = [("warmup", "ent"), ("warmup", "plain")]
+    for rep in range(reps):
+        plan += [(rep, kind) for kind in (("ent", "plain") if rep % 2 == 0 else ("plain", "ent"))]
+    for rep, kind in plan:
+        site_id = f"{kind}-schools-{rep}"
+        create(root, settings, kind, site_id)
+        with InSite(root, settings, site_id) as portal:
+            before = holdings(portal)
+            if kind == "ent":
+                first = timed(settings, lambda: ent_import(portal, few if rep == "warmup" else data))
+                second = timed(settings, lambda: ent_import(portal, few if rep == "warmup" else data))
+                if rep != "warmup":
+                    for key, (seconds, written, report) in (("first", first), ("second", second)):
+                        result[key].append(seconds)
+                        result[key + "_bytes"].append(written)
+                        result[key + "_report"] = report
+            else:
+                seconds, written, report = timed(settings, lambda: plain_folders(portal, schools[:3] if rep == "warmup" else schools))
+                if rep != "warmup":
+                    result["plain"].append(seconds)
+                    result["plain_bytes"].append(written)
+            after = holdings(portal)
+            if rep != "warmup":
+                result[f"{kind}_added"] = {key: after[key] - before[key] for key in after}
+    return result
+
+
 def main(app):
     args = script_args()
     settings = settings_module.load(os.environ, os.environ.get("ENT_HOME") or os.getcwd())
@@ -94,8 +232,17 @@ def main(app):
     elif mode == "prepare":
         seconds, written = create(root, settings, args[1], settings.site_id)
         result.update(seconds=seconds, bytes_written=written)
+        with InSite(root, settings, settings.site_id) as portal:
+            from plone import api
+
+            if len(args) > 2:
+                api.portal.set_registry_record("plone.navigation_depth", int(args[2]))
+                transaction.commit()
+            result["navigation_depth"] = api.portal.get_registry_record("plone.navigation_depth")
+    elif mode == "import":
+        result.update(time_import(root, settings, int(args[1])))
     else:
-        raise SystemExit(f"zope_sites.py: unknown mode {mode!r} (time or prepare)")
+        raise SystemExit(f"zope_sites.py: unknown mode {mode!r} (time, prepare or import)")
     print("BENCH-RESULT " + json.dumps(result), flush=True)
     app._p_jar.db().close()  # saves Data.fs.index: the instance served next starts as usual
 
