@@ -24,6 +24,7 @@ CONFIG = """\
 {includes}
 modulepath /usr/lib/ldap
 moduleload back_mdb
+moduleload back_monitor
 pidfile {folder}/slapd.pid
 argsfile {folder}/slapd.args
 loglevel none
@@ -48,6 +49,12 @@ access to attrs=userPassword
     by * none
 access to *
     by users read
+    by * none
+
+# Operation counters (cn=Monitor), for the manager only: how many searches the ENT makes.
+database monitor
+access to dn.subtree="cn=Monitor"
+    by dn.exact="{manager_dn}" read
     by * none
 """
 
@@ -149,6 +156,20 @@ class LocalDirectory:
             return True
         except ldap.LDAPError:
             return False
+        finally:
+            connection.unbind_s()
+
+    def searches(self) -> int:
+        """Searches completed since the server started (cn=Monitor); this one included."""
+        import ldap
+
+        connection = ldap.initialize(self.uri)
+        try:
+            connection.simple_bind_s(self.manager_dn, self.manager_password)
+            entry = connection.search_s(
+                "cn=Search,cn=Operations,cn=Monitor", ldap.SCOPE_BASE, "(objectClass=*)", ["monitorOpCompleted"]
+            )
+            return int(entry[0][1]["monitorOpCompleted"][0])
         finally:
             connection.unbind_s()
 
