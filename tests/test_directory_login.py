@@ -115,11 +115,6 @@ class TestInjection:
 
 
 class TestCaching:
-    @pytest.mark.xfail(
-        strict=True,
-        reason="known gap (issue 4 goes on): a warm logged-in page still makes one directory search; "
-        "PAS's RAM cache and the per-thread tree take every other one",
-    )
     def test_a_logged_in_page_asks_the_directory_nothing_once_warm(self, instance):
         from ent.policy.directory.shape import Shape
         from ent.policy.directory.slapd import LocalDirectory

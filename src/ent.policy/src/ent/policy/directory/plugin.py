@@ -37,6 +37,7 @@ from zope.interface import Interface
 
 import ldap
 import re
+import threading
 import time
 
 
@@ -146,7 +147,13 @@ class EntDirectoryPlugin(ldap_plugin.LDAPPlugin):
             values = [v for v in (id, login) if v is not None]
             if not values or not all(is_login(v) for v in values):
                 return ()
-            return super().enumerateUsers(id=id, login=login, exact_match=True, max_results=limit)
+            key = (id, login)
+            if MISSING.fresh(key):
+                return ()
+            found = super().enumerateUsers(id=id, login=login, exact_match=True, max_results=limit)
+            if not found:
+                MISSING.add(key)
+            return found
         criteria = {k: v for k, v in dict(kw, id=id, login=login).items() if isinstance(v, str) and v.strip()}
         criteria = {k: v for k, v in criteria.items() if k in ("id", "login", "fullname", "email", "name")}
         if not criteria or not all(searchable(v) for v in criteria.values()):
@@ -176,6 +183,35 @@ class EntDirectoryPlugin(ldap_plugin.LDAPPlugin):
         if not criteria or not all(searchable(v) for v in criteria.values()):
             return ()
         return super().enumerateGroups(exact_match=False, max_results=limit, **criteria)
+
+
+class MissingPrincipals:
+    """Ids the directory does not know, remembered for ENT_LDAP_CACHE_SECONDS.
+
+    PAS caches the users it finds, not the ones it does not: without this, every page
+    showing content by a local account (the admin) would ask the directory again.
+    """
+
+    def __init__(self):
+        self._seen = {}
+        self._lock = threading.Lock()
+
+    def fresh(self, key) -> bool:
+        seen = self._seen.get(key)
+        return seen is not None and time.monotonic() - seen < current_config().cache_seconds
+
+    def add(self, key):
+        with self._lock:
+            if len(self._seen) > 10000:
+                self._seen.clear()
+            self._seen[key] = time.monotonic()
+
+    def clear(self):
+        with self._lock:
+            self._seen.clear()
+
+
+MISSING = MissingPrincipals()
 
 
 def single(value):
