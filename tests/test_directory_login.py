@@ -196,7 +196,27 @@ class TestProvisioning:
 
 
 class TestDirectoryDown:
-    """Runs last: stops the instance's slapd, then starts it again."""
+    """Runs last: hangs the instance's slapd, then stops it, and brings it back each time."""
+
+    def test_hung_then_back(self, instance):
+        pid = slapd_pid(instance)
+        subprocess.run(["kill", "-STOP", str(pid)], check=True)
+        try:
+            assert requests.get(instance.url, timeout=10).status_code == 200
+            started = time.monotonic()
+            response = rest_login(instance, "0310005m.student", DEMO, timeout=10)
+            assert time.monotonic() - started < 3
+            assert response.status_code == 503
+            # Within the retry pause, the next one does not wait at all.
+            started = time.monotonic()
+            assert rest_login(instance, "0310005m.staff", DEMO, timeout=10).status_code == 503
+            assert time.monotonic() - started < 1
+        finally:
+            subprocess.run(["kill", "-CONT", str(pid)], check=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and rest_login(instance, "0310005m.student", DEMO, timeout=10).status_code != 200:
+            time.sleep(1)
+        assert rest_login(instance, "0310005m.student", DEMO, timeout=10).status_code == 200
 
     def test_down_then_back(self, instance):
         pid = slapd_pid(instance)

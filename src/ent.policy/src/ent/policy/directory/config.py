@@ -42,7 +42,7 @@ class DirectoryConfig:
     ignore_cert: bool = False
     ca_file: str | None = None
     connect_timeout: float = 2.0
-    operation_timeout: float = 10.0
+    operation_timeout: float = 2.5
     page_size: int = 500
     users_filter: str = "(objectClass=inetOrgPerson)"
     groups_filter: str = "(objectClass=groupOfNames)"
@@ -76,7 +76,7 @@ def read_config(environ=None) -> DirectoryConfig:
         ignore_cert=_flag(environ, "ENT_LDAP_IGNORE_CERT"),
         ca_file=environ.get("ENT_LDAP_CA_FILE", "").strip() or None,
         connect_timeout=_number(environ, "ENT_LDAP_CONNECT_TIMEOUT", 2.0, 0.1, 60),
-        operation_timeout=_number(environ, "ENT_LDAP_TIMEOUT", 10.0, 0.5, 600),
+        operation_timeout=_number(environ, "ENT_LDAP_TIMEOUT", 2.5, 0.5, 600),
         page_size=_number(environ, "ENT_LDAP_PAGE_SIZE", 500, 10, 10000, int),
         users_filter=environ.get("ENT_LDAP_USERS_FILTER", "").strip() or "(objectClass=inetOrgPerson)",
         groups_filter=environ.get("ENT_LDAP_GROUPS_FILTER", "").strip() or "(objectClass=groupOfNames)",

@@ -151,7 +151,7 @@ class EntDirectoryPlugin(ldap_plugin.LDAPPlugin):
             if MISSING.fresh(key):
                 return ()
             found = super().enumerateUsers(id=id, login=login, exact_match=True, max_results=limit)
-            if not found:
+            if not found and not self._failed_recently():  # a failed directory proves nothing
                 MISSING.add(key)
             return found
         criteria = {k: v for k, v in dict(kw, id=id, login=login).items() if isinstance(v, str) and v.strip()}
