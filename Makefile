@@ -9,10 +9,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.ent
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-# Debian packages: to build python-ldap, the local directory (slapd), and a virtualenv with Debian's Python.
+# Debian packages: to build python-ldap, the local directory (slapd), and a virtualenv with
+# Debian's Python; the tests also start a real memcached.
 SYSTEM_PACKAGES := gcc libc6-dev libldap2-dev libsasl2-dev slapd ldap-utils
 DEBIAN_PYTHON_PACKAGES := python3-dev python3-venv
-TEST_SYSTEM_PACKAGES :=
+TEST_SYSTEM_PACKAGES := memcached
 
 RUN_INPUTS := requirements.txt constraints.txt src/ent.policy/pyproject.toml src/ent.theme/pyproject.toml
 
@@ -20,7 +21,7 @@ RUN_INPUTS := requirements.txt constraints.txt src/ent.policy/pyproject.toml src
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-$(STAMP)-system: scripts/system-packages.sh
+$(STAMP)-system: scripts/system-packages.sh Makefile
 	@if [ "$$($(PYTHON) -c 'import sys; print(sys.prefix)')" = /usr ]; then \
 	    scripts/system-packages.sh $(SYSTEM_PACKAGES) $(DEBIAN_PYTHON_PACKAGES); \
 	else scripts/system-packages.sh $(SYSTEM_PACKAGES); fi
@@ -35,7 +36,6 @@ $(STAMP)-run: $(STAMP)-system $(BIN)/python $(RUN_INPUTS)
 	@touch $@
 
 $(STAMP)-test: $(STAMP)-run requirements-test.txt
-	@scripts/system-packages.sh $(TEST_SYSTEM_PACKAGES)
 	$(BIN)/python -m pip install -q --no-build-isolation -r requirements-test.txt
 	@touch $@
 
@@ -56,6 +56,7 @@ stop: $(STAMP)-run ## Stop the instance that `make run` started
 
 .PHONY: test
 test: $(STAMP)-test ## Run every test
+	@scripts/system-packages.sh $(SYSTEM_PACKAGES) $(TEST_SYSTEM_PACKAGES)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 .PHONY: bench
