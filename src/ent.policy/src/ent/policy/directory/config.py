@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from dataclasses import field
 
 import os
+import re
 
 
 class DirectoryConfigError(ValueError):
@@ -24,6 +25,13 @@ def _number(environ, name, default, low, high, kind=float):
         raise DirectoryConfigError(f"{name}={raw!r} is not a number") from None
     if not low <= value <= high:
         raise DirectoryConfigError(f"{name}={raw!r} is out of range ({low} to {high})")
+    return value
+
+
+def _attribute(environ, name, default):
+    value = environ.get(name, "").strip() or default
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{0,63}", value):
+        raise DirectoryConfigError(f"{name}={value!r} is not an LDAP attribute name")
     return value
 
 
@@ -49,6 +57,10 @@ class DirectoryConfig:
     memcached: str = ""
     cache_seconds: int = 60
     search_limit: int = 50
+    login_attribute: str = "uid"
+    fullname_attribute: str = "cn"
+    email_attribute: str = "mail"
+    profile_attribute: str = "employeeType"
 
     @property
     def enabled(self) -> bool:
@@ -83,6 +95,10 @@ def read_config(environ=None) -> DirectoryConfig:
         memcached=environ.get("ENT_MEMCACHED", "").strip(),
         cache_seconds=_number(environ, "ENT_LDAP_CACHE_SECONDS", 60, 0, 86400, int),
         search_limit=_number(environ, "ENT_LDAP_SEARCH_LIMIT", 50, 1, 1000, int),
+        login_attribute=_attribute(environ, "ENT_LDAP_LOGIN_ATTRIBUTE", "uid"),
+        fullname_attribute=_attribute(environ, "ENT_LDAP_FULLNAME_ATTRIBUTE", "cn"),
+        email_attribute=_attribute(environ, "ENT_LDAP_EMAIL_ATTRIBUTE", "mail"),
+        profile_attribute=_attribute(environ, "ENT_LDAP_PROFILE_ATTRIBUTE", "employeeType"),
     )
 
 

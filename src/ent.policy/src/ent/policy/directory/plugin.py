@@ -13,7 +13,6 @@
 """
 from .config import current_config
 from .shape import DEACTIVATED
-from .shape import PROFILE_ATTRIBUTE
 from node.ext.ldap.interfaces import ILDAPGroupsConfig
 from node.ext.ldap.interfaces import ILDAPProps
 from node.ext.ldap.interfaces import ILDAPUsersConfig
@@ -277,17 +276,17 @@ class EnvironmentUsersConfig:
     account_expiration = False
     expiresAttr = None
     expiresUnit = 0
-    attrmap = {
-        "rdn": "uid",
-        "id": "uid",
-        "login": "uid",
-        "fullname": "cn",
-        "email": "mail",
-        "profile": PROFILE_ATTRIBUTE,
-    }
-
     def __init__(self, plugin):
         config = current_config()
+        # The attributes of a County's directory may differ from the demo's (ENT_LDAP_*_ATTRIBUTE).
+        self.attrmap = {
+            "rdn": config.login_attribute,
+            "id": config.login_attribute,
+            "login": config.login_attribute,
+            "fullname": config.fullname_attribute,
+            "email": config.email_attribute,
+            "profile": config.profile_attribute,
+        }
         self.baseDN = config.users_base
         # Deactivated accounts (provisioning) are not users any more: they cannot log in.
         self.queryFilter = f"(&{config.users_filter}(!(description={DEACTIVATED})))"
