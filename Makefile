@@ -60,8 +60,9 @@ test: $(STAMP)-test ## Run every test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 .PHONY: bench
-bench: $(STAMP)-test ## Benchmarks against plain Plone in the same run (docs/benchmarks.md)
+bench: $(STAMP)-test ## Benchmarks against plain Plone and local users in the same run (docs/benchmarks.md)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/directory.py $(BENCH_ARGS_DIRECTORY)
 
 .PHONY: versions
 versions: buildout/versions.cfg ## Regenerate buildout's versions.cfg from constraints.txt
