@@ -83,23 +83,22 @@ class EntDirectoryPlugin(ldap_plugin.LDAPPlugin):
             get_plugin_cache(self).invalidate()
         return failed
 
-    @property
-    def users(self):
+    def _principals(self, kind):
+        """pas.plugins.ldap's `users` or `groups` node; None without or while the directory fails."""
         if not current_config().enabled:
             return None
-        users = ldap_plugin.LDAPPlugin.users.fget(self)
-        if users is None and self._failed_recently():
+        node = getattr(ldap_plugin.LDAPPlugin, kind).fget(self)
+        if node is None and self._failed_recently():
             mark_unavailable()
-        return users
+        return node
+
+    @property
+    def users(self):
+        return self._principals("users")
 
     @property
     def groups(self):
-        if not current_config().enabled:
-            return None
-        groups = ldap_plugin.LDAPPlugin.groups.fget(self)
-        if groups is None and self._failed_recently():
-            mark_unavailable()
-        return groups
+        return self._principals("groups")
 
     def authenticateCredentials(self, credentials):
         login = credentials.get("login")

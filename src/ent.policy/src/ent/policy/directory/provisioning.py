@@ -23,13 +23,12 @@ from ent.policy.groups import PROFILES
 from ent.policy.groups import SCHOOL_PROFILES
 from ent.policy.groups import school_editors_group
 from ent.policy.groups import school_group
-from ent.policy.schools.importer import decode
+from ent.policy.schools.importer import csv_reader
 from ent.policy.schools.importer import ImportFileError
 from ent.policy.uai import InvalidUAI
 from ent.policy.uai import normalize_uai
 
 import csv
-import io
 import ldap
 import ldap.modlist
 import re
@@ -82,10 +81,11 @@ class ProvisioningReport:
 
 def parse_people(data: bytes, report: ProvisioningReport) -> dict:
     """The valid people of the file by uid; bad rows go to report.rejected."""
-    text = decode(data)
-    first = text.splitlines()[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";" if first.count(";") > first.count(",") else ",")
-    header = [name.strip().lower() for name in next(reader)]
+    reader = csv_reader(data)
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except csv.Error as error:
+        raise ImportFileError(f"line 1: not a CSV header ({error})") from None
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise ImportFileError(f"line 1: missing column(s) {', '.join(missing)} (expected: {', '.join(COLUMNS)})")

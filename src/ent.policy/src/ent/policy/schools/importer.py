@@ -95,12 +95,20 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def read_rows(data: bytes):
-    """Yield (line number, {column: value}) for each row; raise ImportFileError for the file."""
+def csv_reader(data: bytes):
+    """A csv reader over an uploaded file: UTF-8 (with or without BOM), `,` or `;`.
+
+    Raises ImportFileError for an empty or non-UTF-8 file. Shared by every CSV import.
+    """
     text = decode(data)
     first_line = text.splitlines()[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+
+
+def read_rows(data: bytes):
+    """Yield (line number, {column: value}) for each row; raise ImportFileError for the file."""
+    reader = csv_reader(data)
     try:
         header = [name.strip().lower() for name in next(reader)]
     except csv.Error as error:
