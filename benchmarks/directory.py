@@ -690,15 +690,8 @@ def summary_lines(results):
 
 
 def write_doc(results):
-    block = "\n".join([BEGIN, "", table(results), ""] + [f"- {line}" for line in summary_lines(results)] + ["", END])
-    text = DOC.read_text(encoding="utf-8")  # read right before writing: others may edit the file
-    if BEGIN in text and END in text:
-        before, rest = text.split(BEGIN, 1)
-        text = before + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n## Directory at scale\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
-    log(f"wrote {DOC.relative_to(ROOT)}")
+    body = "\n".join([table(results), ""] + [f"- {line}" for line in summary_lines(results)])
+    bench.replace_block(BEGIN, END, body, heading="## Directory at scale\n\n")
 
 
 # --- main ----------------------------------------------------------------------------

@@ -945,16 +945,23 @@ def write(results):
     write_doc(merged)
 
 
-def write_doc(merged):
-    block = "\n".join([BEGIN, "", table(merged), ""] + [f"- {line}" for line in summary_lines(merged)] + ["", END])
+def replace_block(begin, end, body, heading=""):
+    """Put `body` between the `begin` and `end` markers of docs/benchmarks.md (appended,
+    after `heading`, when the markers are not there yet). The file is read right before
+    writing: other scripts write their own blocks in it."""
+    block = "\n".join([begin, "", body, "", end])
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n\n"
-    if BEGIN in text and END in text:
-        before, rest = text.split(BEGIN, 1)
-        text = before + block + rest.split(END, 1)[1]
+    if begin in text and end in text:
+        before, rest = text.split(begin, 1)
+        text = before + block + rest.split(end, 1)[1]
     else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
+        text = text.rstrip("\n") + "\n\n" + heading + block + "\n"
     DOC.write_text(text, encoding="utf-8")
     log(f"wrote {DOC.relative_to(ROOT)}")
+
+
+def write_doc(merged):
+    replace_block(BEGIN, END, "\n".join([table(merged), ""] + [f"- {line}" for line in summary_lines(merged)]))
 
 
 # --- main ----------------------------------------------------------------------------
