@@ -17,7 +17,7 @@ class TestInstall:
         assert IEntPolicyLayer in browser_layers
 
     def test_profile_version(self, setup_tool):
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1001",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1002",)
 
     @pytest.mark.parametrize("dependency", ["plone.restapi", "collective.easyform", "plone.app.contenttypes"])
     def test_dependencies_installed(self, installer, dependency):
@@ -37,11 +37,11 @@ class TestInstall:
         assert setup_tool.listUpgrades("ent.policy:default") == []
 
     def test_upgrade_from_1000(self, portal, setup_tool):
-        """A site of the first release (1000) upgrades to the schools (1001)."""
+        """A site of the first release (1000) upgrades to the schools (1001) and audiences (1002)."""
         setup_tool.setLastVersionForProfile("ent.policy:default", "1000")
         assert setup_tool.listUpgrades("ent.policy:default"), "no upgrade step from 1000"
         setup_tool.upgradeProfile("ent.policy:default")
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1001",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1002",)
         assert "colleges" in portal.objectIds()
 
     def test_uninstall_profile_hidden(self, portal):

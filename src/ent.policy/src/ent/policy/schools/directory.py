@@ -3,6 +3,10 @@
 One function serves the HTML page (`@@schools-directory`) and the REST `@schools`.
 """
 from plone import api
+from zope.interface import provider
+from zope.schema.interfaces import IVocabularyFactory
+from zope.schema.vocabulary import SimpleTerm
+from zope.schema.vocabulary import SimpleVocabulary
 
 import unicodedata
 
@@ -46,3 +50,17 @@ def communes() -> list[str]:
     """Every commune that has a school, sorted, for the directory's filter."""
     brains = api.content.find(portal_type="School")
     return sorted({brain.school_commune for brain in brains if brain.school_commune}, key=folded)
+
+
+@provider(IVocabularyFactory)
+def schools_vocabulary(context=None):
+    """Every school of the portal: UAI → "name (commune)", for choosing schools in forms."""
+    catalog = api.portal.get_tool("portal_catalog")
+    brains = catalog.unrestrictedSearchResults(portal_type="School", sort_on="sortable_title")
+    return SimpleVocabulary(
+        [
+            SimpleTerm(brain.school_uai, brain.school_uai, f"{brain.Title} ({brain.school_commune or brain.school_uai})")
+            for brain in brains
+            if brain.school_uai
+        ]
+    )

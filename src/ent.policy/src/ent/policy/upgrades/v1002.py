@@ -1,0 +1,17 @@
+"""1001 → 1002: audiences (news, events, pages, announcements)."""
+from ent.policy import audience
+from plone import api
+
+
+def give_audiences(context):
+    """Existing items get the audience that matches what they were: public if published."""
+    catalog = api.portal.get_tool("portal_catalog")
+    workflow_tool = api.portal.get_tool("portal_workflow")
+    workflow_tool.updateRoleMappings()
+    for brain in catalog.unrestrictedSearchResults(portal_type=["News Item", "Event", "Document", "Announcement"]):
+        obj = brain._unrestrictedGetObject()
+        if audience.get_audience(obj) is None:
+            state = workflow_tool.getInfoFor(obj, "review_state", None)
+            obj.audience = [audience.PUBLIC] if state == audience.PUBLIC_STATE else audience.default_audience(obj)
+        audience.sync_state(obj)
+        obj.reindexObject()
