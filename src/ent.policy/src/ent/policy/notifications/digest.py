@@ -1,0 +1,160 @@
+"""The daily digest: one mail per person listing the items published for them since the
+last digest, grouped by school (schools alphabetically, the County's items last).
+
+Nothing is kept per person while items are published: `store.published` holds one entry per
+item. At digest time (ENT_DIGEST_HOUR, local time; or when a Manager asks, `@notifications`)
+a worker claims the run (a conflict if two processes try), reads the members of every group
+notified by the window's items in a few directory searches, and writes one mail for each
+member whose choice is `digest` (the default). Someone who changed their choice during the
+window gets the items published after the change only: an `immediate` person who switches
+to the digest does not get the same item twice.
+
+Each item is checked again at digest time: one unpublished since is left out, and the
+audience is the item's current one.
+"""
+from .messages import digest_message
+from .outbox import DIGEST as DIGEST_PRIORITY
+from .preferences import DIGEST
+from .preferences import PreferenceReader
+
+import datetime
+import logging
+import time
+
+
+logger = logging.getLogger("ent.policy.notifications")
+
+#: Entries older than this (seconds) and already in a digest are dropped from the store.
+KEEP = 7 * 24 * 3600
+#: A digest claimed longer ago than this belongs to a worker that died: it may run again.
+STALE_RUN = 3600
+
+
+def local_date(timestamp) -> str:
+    return datetime.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d")
+
+
+def is_due(state, hour, now=None) -> bool:
+    """Asked for, or the day's hour has come and today's digest has not run."""
+    now = now if now is not None else time.time()
+    if state.running is not None and now - state.running[0] < STALE_RUN:
+        return False
+    if state.requested_at is not None:
+        return True
+    if hour is None:
+        return False
+    return time.localtime(now).tm_hour >= hour and state.last_date != local_date(now)
+
+
+def request_digest(site, now=None):
+    """Ask the workers for a digest now (a Manager's `POST @notifications`)."""
+    from .store import get_store
+
+    get_store(site, create=True).digest.requested_at = now if now is not None else time.time()
+
+
+def window_entries(store, start, end) -> list:
+    """Entries published after `start` (None: since ever) and up to `end`."""
+    low = (start,) if start is not None else None
+    return [
+        entry
+        for (published_at, _), entry in store.published.items(min=low, max=(end, "\uffff"))
+        if (start is None or published_at > start) and published_at <= end
+    ]
+
+
+def run_if_due(work, now=None, stopping=lambda: False) -> int | None:
+    """Run the digest for `work.site` (a worker.SiteWork) if due; return the mails written."""
+    from .worker import claimant
+    from .worker import commit
+
+    tm = work.tm
+    tm.begin()
+    store = work.store
+    if store is None or not is_due(store.digest, work.config.digest_hour, now):
+        tm.abort()
+        return None
+    now = now if now is not None else time.time()
+    state = store.digest
+    scheduled = state.requested_at is None
+    start, end = state.cutoff, now
+    state.running = (now, end, claimant())
+    state.requested_at = None
+    if not commit(tm):
+        return None  # another process runs it
+    try:
+        written = write_digest(work, start, end, stopping)
+    except Exception:
+        tm.abort()
+        for _ in range(3):
+            tm.begin()
+            work.store.digest.running = None
+            if commit(tm):
+                break
+        raise
+    for _ in range(5):
+        tm.begin()
+        store = work.store
+        state = store.digest
+        state.running = None
+        state.cutoff = end
+        state.last_run_at = end
+        state.last_count = written
+        if scheduled:
+            state.last_date = local_date(end)
+        for key in list(store.published.keys(max=(end - KEEP, "\uffff"))):
+            del store.published[key]
+        if commit(tm):
+            break
+    logger.info("notifications: digest written, %d mail(s)", written)
+    return written
+
+
+def write_digest(work, start, end, stopping=lambda: False) -> int:
+    from .worker import entry_for
+    from .worker import find_item
+    from .worker import mail_from
+
+    tm = work.tm
+    tm.begin()
+    entries = []
+    for entry in window_entries(work.store, start, end):
+        obj = find_item(work.site, entry["uid"])
+        if obj is not None:
+            entries.append(entry_for(obj, {**entry, "queued_at": entry["published_at"]}))
+    if not entries:
+        tm.abort()
+        return 0
+    groups = set().union(*(entry["groups"] for entry in entries))
+    audience = work.audience_factory(work.site)
+    try:
+        by_group, people = audience.members_by_group(groups)
+    finally:
+        audience.close()
+    preferences = PreferenceReader(work.site)
+    sender = mail_from(work.site, work.config)
+    site_url = next((e["site_url"] for e in reversed(entries) if e.get("site_url")), "")
+    tm.abort()
+    for_person = {}
+    for index, entry in enumerate(entries):
+        for group_id in entry["groups"]:
+            for user_id in by_group.get(group_id, ()):
+                for_person.setdefault(user_id, set()).add(index)
+    day = datetime.date.fromtimestamp(end)
+    work.outbox.ensure()
+    written = 0
+    for user_id in sorted(for_person):
+        if stopping():
+            raise RuntimeError("stopped while writing the digest")
+        choice, changed_at = preferences(user_id)
+        person = people.get(user_id)
+        if choice != DIGEST or person is None or not person.email:
+            continue
+        items = [entries[i] for i in sorted(for_person[user_id]) if changed_at is None or entries[i]["published_at"] > changed_at]
+        if items:
+            work.outbox.add(digest_message(items, person, sender, site_url, day), DIGEST_PRIORITY)
+            written += 1
+            if written % 1000 == 0:
+                work.wake_sender()
+    work.wake_sender()
+    return written

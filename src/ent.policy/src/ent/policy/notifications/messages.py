@@ -1,0 +1,105 @@
+"""The mails, in French: one publication (immediate), or the day's publications (digest).
+
+Plain text, with the item's title, its school and its address; nothing else (no content,
+no audience, nothing a forwarded mail should not carry). The digest groups items by school,
+schools in alphabetical order, the County's items last.
+"""
+from email.message import EmailMessage
+from email.utils import format_datetime
+from email.utils import formataddr
+from email.utils import make_msgid
+
+import datetime
+import socket
+
+
+COUNTY_TITLE = "Département"
+TYPE_TITLES = {
+    "News Item": "Actualité",
+    "Event": "Événement",
+    "Document": "Page",
+    "Announcement": "Annonce",
+}
+PREFERENCES_VIEW = "@@notifications-preferences"
+
+
+def local_time(timestamp):
+    return datetime.datetime.fromtimestamp(timestamp).astimezone()
+
+
+def french_date(timestamp) -> str:
+    return local_time(timestamp).strftime("%d/%m/%Y à %H:%M")
+
+
+def school_label(entry) -> str:
+    return entry.get("origin_title") or COUNTY_TITLE
+
+
+def _message(sender, person, subject, body, site_url):
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = formataddr((person.fullname or "", person.email))
+    message["Subject"] = subject
+    message["Date"] = format_datetime(datetime.datetime.now().astimezone())
+    message["Message-ID"] = make_msgid(domain=socket.getfqdn() or "localhost")
+    # Tells auto-responders not to answer, and mail clients how to stop these mails.
+    message["Auto-Submitted"] = "auto-generated"
+    if site_url:
+        message["List-Unsubscribe"] = f"<{site_url}/{PREFERENCES_VIEW}>"
+    message.set_content(body, charset="utf-8")
+    return message
+
+
+def footer(site_url, reason):
+    lines = ["", "-- ", reason]
+    if site_url:
+        lines.append(f"Pour changer : {site_url}/{PREFERENCES_VIEW}")
+    return lines
+
+
+def describe(entry, indent=""):
+    lines = [f"{indent}{entry['title']}"]
+    if entry.get("description"):
+        lines.append(f"{indent}{entry['description']}")
+    kind = TYPE_TITLES.get(entry.get("portal_type"), "Publication")
+    lines.append(f"{indent}{kind}, publiée le {french_date(entry['published_at'])}")
+    lines.append(f"{indent}{entry['url']}")
+    return lines
+
+
+def immediate_message(entry, person, sender):
+    """The mail telling `person` of one publication."""
+    school = school_label(entry)
+    subject = f"[{school}] {entry['title']}"
+    lines = [
+        f"Bonjour {person.fullname or person.id},",
+        "",
+        f"Nouvelle publication sur l'ENT ({school}) :",
+        "",
+        *describe(entry, "  "),
+        *footer(entry.get("site_url"), "Vous recevez ce courriel car vous avez demandé à être prévenu(e) de chaque publication."),
+    ]
+    return _message(sender, person, subject, "\n".join(lines) + "\n", entry.get("site_url"))
+
+
+def by_school(entries):
+    """[(school title, entries)], schools alphabetically, then the County's items."""
+    groups = {}
+    for entry in sorted(entries, key=lambda e: e["published_at"]):
+        key = (1, COUNTY_TITLE) if entry.get("origin") in (None, "county") else (0, school_label(entry))
+        groups.setdefault(key, []).append(entry)
+    return [(title, groups[(rank, title)]) for rank, title in sorted(groups)]
+
+
+def digest_message(entries, person, sender, site_url, day=None):
+    """The daily mail listing `entries` for `person`, grouped by school."""
+    day = day or datetime.date.today()
+    count = len(entries)
+    subject = f"ENT : {count} nouvelle{'s' if count > 1 else ''} publication{'s' if count > 1 else ''} ({day.strftime('%d/%m/%Y')})"
+    lines = [f"Bonjour {person.fullname or person.id},", "", "Les publications de l'ENT qui vous concernent :"]
+    for title, items in by_school(entries):
+        lines += ["", title, "=" * len(title), ""]
+        for entry in items:
+            lines += ["- " + describe(entry)[0], *describe(entry, "  ")[1:], ""]
+    lines += footer(site_url, "Vous recevez ce résumé quotidien, le choix par défaut.")
+    return _message(sender, person, subject, "\n".join(lines) + "\n", site_url)

@@ -1,0 +1,58 @@
+"""What notifications keep in the site: preferences, the job queue, published items, the digest's state.
+
+One persistent object in the site's annotations, holding BTrees so that concurrent writers
+touch different buckets: publishing requests insert jobs, the workers of every process
+claim them, people change their preference. Nothing is kept per person but an explicit
+choice: 61,000 parents on the default (digest) cost nothing here.
+"""
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from zope.annotation.interfaces import IAnnotations
+
+import secrets
+import time
+
+
+KEY = "ent.policy.notifications"
+
+
+class DigestState(Persistent):
+    """When the last digest ran and what it covered; a digest claimed or requested."""
+
+    #: Items published up to this time (epoch seconds) were in a digest already.
+    cutoff = None
+    #: Local date (YYYY-MM-DD) of the last scheduled digest.
+    last_date = None
+    last_run_at = None
+    last_count = 0
+    #: (claimed_at, cutoff, claimant) while a worker writes a digest.
+    running = None
+    #: Time a Manager asked for a digest now (REST), or None.
+    requested_at = None
+
+
+class NotificationStore(Persistent):
+    def __init__(self):
+        #: user id → (choice, changed_at); absent means the default, digest.
+        self.preferences = OOBTree()
+        #: (queued_at, token) → job: {"uid", "url", "site_url", "queued_at"}.
+        self.jobs = OOBTree()
+        #: job key → (job, claimed_at, claimant): being processed by a worker.
+        self.claimed = OOBTree()
+        #: (published_at, uid) → entry: what the digest lists (see worker.entry_for).
+        self.published = OOBTree()
+        self.digest = DigestState()
+
+
+def get_store(site, create=False):
+    """The site's store; None when there is none yet and `create` is false (no write)."""
+    annotations = IAnnotations(site)
+    store = annotations.get(KEY)
+    if store is None and create:
+        store = annotations[KEY] = NotificationStore()
+    return store
+
+
+def new_job_key(now=None):
+    """Keys sort by time; the token makes two jobs of the same instant different keys."""
+    return (now if now is not None else time.time(), secrets.token_hex(4))

@@ -1,0 +1,420 @@
+"""The worker: a thread per process that turns queued jobs into mail, and runs the digest.
+
+It opens its own ZODB connection and, for every Plone site of the database:
+1. claims a few jobs (moves them from `jobs` to `claimed` and commits: when two processes
+   share the database, both claiming the same job is a conflict, and only one wins);
+2. for each job, finds the item (by UID; an item unpublished meanwhile tells nobody), reads
+   `notified_groups(obj)`, writes one mail per member of those groups who chose `immediate`
+   into the outbox, and records the item in `published` for the digest (61,000 parents on
+   the default, digest, cost one record, not 61,000);
+3. runs the digest when it is due (`digest`).
+A job claimed by a process that died is queued again after STALE_CLAIM seconds. When the
+directory fails, the job goes back to the queue and the worker tries again at its next poll.
+
+`start` runs at process start (IDatabaseOpenedWithRoot, in `ent-instance` and any Zope
+process with ENT_NOTIFICATIONS on); test layers load the ZCML after that event, so no
+thread starts in a test unless the test starts one. The threads stop before the database
+closes (`stop`, hooked on the database's close).
+"""
+from . import digest as digest_module
+from .config import current_config
+from .messages import immediate_message
+from .outbox import IMMEDIATE
+from .outbox import Outbox
+from .preferences import IMMEDIATE as IMMEDIATE_CHOICE
+from .preferences import PreferenceReader
+from .queue import PUBLISHED_STATES
+from .recipients import Audience
+from .sender import Sender
+from .store import get_store
+from contextlib import contextmanager
+from email.utils import formataddr
+from ZODB.POSException import ConflictError
+
+import itertools
+import logging
+import os
+import socket
+import threading
+import time
+import transaction
+
+
+logger = logging.getLogger("ent.policy.notifications")
+
+#: Jobs claimed per transaction.
+CLAIM_BATCH = 20
+#: A claim older than this (seconds) belongs to a worker that died: the job is queued again.
+STALE_CLAIM = 600
+
+
+def claimant() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def commit(tm) -> bool:
+    """Commit; on a conflict (another process wrote the same thing) abort and say so."""
+    try:
+        tm.commit()
+        return True
+    except ConflictError:
+        tm.abort()
+        return False
+
+
+def find_item(site, uid):
+    """The published item with this UID, whoever may see it, or None."""
+    brains = site.portal_catalog.unrestrictedSearchResults(UID=uid)
+    if not brains:
+        return None
+    obj = brains[0]._unrestrictedGetObject()
+    state = site.portal_workflow.getInfoFor(obj, "review_state", None)
+    return obj if state in PUBLISHED_STATES else None
+
+
+def school_of(obj):
+    """(origin, title of the school) of `obj`: ("county", "") on the County portal."""
+    from ent.policy.audience import origin
+    from ent.policy.content.school import containing_school
+
+    code = origin(obj)
+    school = containing_school(obj)
+    return code, (school.Title() if school is not None else "")
+
+
+def entry_for(obj, job) -> dict:
+    """What a mail says of the item, and who is told (the audience as it is now)."""
+    from ent.policy.audience import notified_groups
+
+    code, title = school_of(obj)
+    return {
+        "uid": job["uid"],
+        "title": obj.Title() or obj.getId(),
+        "description": (obj.Description() or "").strip(),
+        "portal_type": obj.portal_type,
+        "url": job.get("url") or obj.absolute_url(),
+        "site_url": job.get("site_url") or "",
+        "origin": code,
+        "origin_title": title,
+        "published_at": job["queued_at"],
+        "groups": list(notified_groups(obj)),
+    }
+
+
+def mail_from(site, config) -> str:
+    """ENT_MAIL_FROM, else the site's sender address (mail settings), else noreply@this host."""
+    if config.mail_from:
+        return config.mail_from
+    registry = site.portal_registry
+    address = registry.get("plone.email_from_address") or f"noreply@{socket.getfqdn() or 'localhost'}"
+    name = registry.get("plone.email_from_name") or site.Title() or ""
+    return formataddr((name, address))
+
+
+class Failures:
+    """One log line when something starts failing, one when it works again."""
+
+    def __init__(self, what):
+        self.what = what
+        self.since = None
+
+    def failed(self, error):
+        if self.since is None:
+            self.since = time.monotonic()
+            logger.warning("%s failed (%s: %s); retrying at the next poll", self.what, type(error).__name__, error)
+
+    def worked(self):
+        if self.since is not None:
+            logger.info("%s works again after %.0f s", self.what, time.monotonic() - self.since)
+            self.since = None
+
+
+class SiteWork:
+    """The worker's work on one site, in its own transactions (`tm`)."""
+
+    def __init__(self, site, tm, config, outbox, wake_sender=lambda: None, audience_factory=Audience):
+        self.site = site
+        self.tm = tm
+        self.config = config
+        self.outbox = outbox
+        self.wake_sender = wake_sender
+        self.audience_factory = audience_factory
+
+    @property
+    def store(self):
+        return get_store(self.site)
+
+    def requeue_stale(self, now=None):
+        now = now if now is not None else time.time()
+        self.tm.begin()
+        store = self.store
+        if store is None:
+            return 0
+        stale = [key for key, (_, claimed_at, _) in store.claimed.items() if now - claimed_at > STALE_CLAIM]
+        for key in stale:
+            job, _, _ = store.claimed.pop(key)
+            store.jobs[key] = job
+        if stale and commit(self.tm):
+            logger.warning("notifications: %d job(s) of a stopped worker queued again", len(stale))
+        return len(stale)
+
+    def claim(self, limit=CLAIM_BATCH) -> list:
+        """Move up to `limit` jobs to `claimed` and commit; [] if none, or another worker won."""
+        self.tm.begin()
+        store = self.store
+        if store is None or not store.jobs:
+            self.tm.abort()
+            return []
+        now, me = time.time(), claimant()
+        batch = []
+        for key in list(itertools.islice(store.jobs.keys(), limit)):
+            job = store.jobs.pop(key)
+            store.claimed[key] = (job, now, me)
+            batch.append((key, job))
+        return batch if commit(self.tm) else []
+
+    def release(self, keys):
+        """Put claimed jobs back in the queue (the directory failed: try again later)."""
+        for _ in range(3):
+            self.tm.begin()
+            store = self.store
+            for key in keys:
+                if key in store.claimed:
+                    store.jobs[key] = store.claimed.pop(key)[0]
+            if commit(self.tm):
+                return
+
+    def finish(self, key, entry):
+        """The job is done: drop the claim, keep the item for the digest."""
+        for _ in range(5):
+            self.tm.begin()
+            store = self.store
+            store.claimed.pop(key, None)
+            if entry is not None:
+                store.published[(entry["published_at"], entry["uid"])] = entry
+            if commit(self.tm):
+                return
+        logger.error("notifications: could not record job %s after 5 conflicts", key)
+
+    def handle(self, key, job) -> int:
+        """Tell the `immediate` people of the job's item; return how many mails were written."""
+        self.tm.begin()
+        obj = find_item(self.site, job["uid"])
+        if obj is None:
+            self.tm.abort()
+            self.finish(key, None)
+            return 0
+        entry = entry_for(obj, job)
+        immediate = PreferenceReader(self.site).with_choice(IMMEDIATE_CHOICE)
+        written = 0
+        if immediate and entry["groups"]:
+            audience = self.audience_factory(self.site)
+            try:
+                people = audience.members_among(entry["groups"], immediate)
+            finally:
+                audience.close()
+            sender = mail_from(self.site, self.config)
+            self.outbox.ensure()
+            for person in sorted(people.values()):
+                if person.email:
+                    self.outbox.add(immediate_message(entry, person, sender), IMMEDIATE)
+                    written += 1
+        self.tm.abort()
+        self.finish(key, entry)
+        if written:
+            self.wake_sender()
+        logger.info("notifications: %r published; %d immediate mail(s)", entry["title"], written)
+        return written
+
+    def process_jobs(self, stopping=lambda: False) -> int:
+        """Claim and handle jobs until none is left; return how many were handled."""
+        self.requeue_stale()
+        done = 0
+        while not stopping():
+            batch = self.claim()
+            if not batch:
+                break
+            for index, (key, job) in enumerate(batch):
+                try:
+                    self.handle(key, job)
+                except Exception:
+                    self.tm.abort()
+                    self.release([k for k, _ in batch[index:]])
+                    raise
+                done += 1
+        return done
+
+    def run(self, stopping=lambda: False):
+        self.process_jobs(stopping)
+        digest_module.run_if_due(self, stopping=stopping)
+
+
+@contextmanager
+def site_context(site, request):
+    """Work on `site` as the system user, with a request for URLs and site hooks."""
+    from AccessControl.SecurityManagement import newSecurityManager
+    from AccessControl.SecurityManagement import noSecurityManager
+    from AccessControl.users import system
+    from zope.component.hooks import setSite
+    from zope.globalrequest import setRequest
+
+    setSite(site)
+    setRequest(request)
+    newSecurityManager(request, system)
+    try:
+        yield site
+    finally:
+        noSecurityManager()
+        setRequest(None)
+        setSite(None)
+
+
+def plone_sites(app):
+    from plone.base.interfaces import IPloneSiteRoot
+
+    return [obj for obj in app.objectValues() if IPloneSiteRoot.providedBy(obj)]
+
+
+def each_site(db, tm):
+    """Yield every Plone site of `db`, set up as the current site, in a connection of `tm`."""
+    from Testing.makerequest import makerequest
+
+    connection = db.open(transaction_manager=tm)
+    try:
+        app = makerequest(connection.root()["Application"])
+        for site in plone_sites(app):
+            with site_context(site, app.REQUEST):
+                yield site
+    finally:
+        tm.abort()
+        connection.close()
+
+
+def run_once(db, config=None, outbox=None, wake_sender=lambda: None, stopping=lambda: False, audience_factory=Audience):
+    """One pass of the worker over every site of `db` (what the thread repeats; tests call it)."""
+    config = config or current_config()
+    outbox = outbox or Outbox(config.outbox_dir())
+    tm = transaction.TransactionManager()
+    for site in each_site(db, tm):
+        SiteWork(site, tm, config, outbox, wake_sender, audience_factory).run(stopping)
+
+
+class Worker(threading.Thread):
+    def __init__(self, db, config, outbox, sender=None):
+        super().__init__(name="ent-notifications", daemon=True)
+        self.db = db
+        self.config = config
+        self.outbox = outbox
+        self.sender = sender
+        self.failures = Failures("notifications worker")
+        self._wake = threading.Event()
+        self._halt = threading.Event()
+
+    def wake(self):
+        self._wake.set()
+
+    def stop(self, timeout=30):
+        self._halt.set()
+        self._wake.set()
+        if self.is_alive():
+            self.join(timeout)
+
+    def run(self):
+        while not self._halt.is_set():
+            self._wake.clear()
+            try:
+                run_once(
+                    self.db, self.config, self.outbox,
+                    wake_sender=self.sender.wake if self.sender else (lambda: None),
+                    stopping=self._halt.is_set,
+                )
+                self.failures.worked()
+            except Exception as error:  # the directory or the database failed: next poll
+                self.failures.failed(error)
+                logger.debug("notifications worker error", exc_info=True)
+            self._wake.wait(self.config.poll_seconds)
+
+
+class Runtime:
+    """The threads of this process: the worker and the sender."""
+
+    def __init__(self):
+        self.worker = None
+        self.sender = None
+        self.lock = threading.Lock()
+
+    def start(self, db, config=None):
+        config = config or current_config()
+        with self.lock:
+            if self.worker is not None:
+                return self
+            outbox = Outbox(config.outbox_dir()).ensure()
+            self.sender = Sender(outbox, config.smtp_host, config.smtp_port, config.retry_max_seconds, config.poll_seconds)
+            self.worker = Worker(db, config, outbox, self.sender)
+            self.sender.start()
+            self.worker.start()
+        logger.info(
+            "notifications: worker and sender started (SMTP %s:%s, outbox %s, digest at %s)",
+            config.smtp_host, config.smtp_port, outbox.root,
+            "on demand only" if config.digest_hour is None else f"{config.digest_hour} h",
+        )
+        return self
+
+    def stop(self, timeout=30):
+        with self.lock:
+            worker, sender = self.worker, self.sender
+            self.worker = self.sender = None
+        if worker is not None:
+            worker.stop(timeout)
+        if sender is not None:
+            sender.stop(timeout)
+
+    def wake(self):
+        worker = self.worker
+        if worker is not None:
+            worker.wake()
+
+    @property
+    def running(self):
+        return self.worker is not None
+
+
+RUNTIME = Runtime()
+
+
+def wake():
+    RUNTIME.wake()
+
+
+def wake_sender():
+    sender = RUNTIME.sender
+    if sender is not None:
+        sender.wake()
+
+
+def start(db, config=None):
+    """Start this process's worker and sender; they stop before `db` closes."""
+    config = config or current_config()
+    if not config.enabled:
+        logger.info("notifications: ENT_NOTIFICATIONS is off; no worker in this process")
+        return None
+    runtime = RUNTIME.start(db, config)
+    close = db.close
+    if not getattr(close, "_ent_stops_notifications", False):
+
+        def close_after_stopping(*args, **kw):
+            RUNTIME.stop()
+            return close(*args, **kw)
+
+        close_after_stopping._ent_stops_notifications = True
+        db.close = close_after_stopping
+    return runtime
+
+
+def stop():
+    RUNTIME.stop()
+
+
+def database_opened(event):
+    """IDatabaseOpenedWithRoot: the process serves this database; start the threads."""
+    start(event.database)
