@@ -74,6 +74,13 @@ class TestSettings:
     def test_digest_on_demand_only(self):
         assert read_config({"ENT_DIGEST_HOUR": "off"}).digest_hour is None
 
+    def test_checked_with_the_instance_settings(self, project):
+        from ent.policy.instance.settings import load
+        from ent.policy.instance.settings import SettingsError
+
+        with pytest.raises(SettingsError, match="ENT_SMTP_PORT='x'"):
+            load({"ENT_SMTP_PORT": "x"}, project)
+
 
 # --- the sender and a real SMTP server ---------------------------------------------------
 
@@ -85,7 +92,7 @@ def a_message(to, subject="Essai"):
     message["From"] = "ent@example.org"
     message["To"] = to
     message["Subject"] = subject
-    message.set_content("Bonjour\n")
+    message.set_content("Bonjour,\n" + "Une ligne de texte.\n" * 100)  # longer than one SMTP line
     return message
 
 
@@ -486,3 +493,119 @@ class TestDirectoryMembers:
             connection.modify_s(dn, [(ldap.MOD_DELETE, "description", [b"ent:deactivated"])])
         assert by_group["all-parent"] == {"0310001h.parent"}
         assert among == {}
+
+
+# --- the real instance: `make run`, its demo directory, a real SMTP server ---------------
+
+DEMO = "demo-password-for-tests"
+ADMIN = ("admin", "admin-password-for-tests")
+
+
+@pytest.fixture(scope="module")
+def served(project, tmp_path_factory):
+    """`make run` with the demo directory; its SMTP server is down at first."""
+    from instance_process import free_port
+    from instance_process import Instance
+
+    smtp = SmtpServer()
+    folder = tmp_path_factory.mktemp("notifications")
+    instance = Instance(
+        project, folder / "var", free_port(),
+        ENT_DEMO_PASSWORD=DEMO, ENT_ADMIN_PASSWORD=ADMIN[1],
+        ENT_SMTP_HOST="127.0.0.1", ENT_SMTP_PORT=smtp.port, ENT_MAIL_FROM="ent@example.org",
+        ENT_SMTP_RETRY_MAX=1, ENT_NOTIFICATIONS_POLL=1, ENT_DIGEST_HOUR="off",
+    )
+    instance.start()
+    yield instance, smtp
+    instance.stop()
+    smtp.stop()
+
+
+def token(instance, login):
+    response = requests.post(f"{instance.url}/@login", json={"login": login, "password": DEMO}, headers=JSON, timeout=60)
+    assert response.status_code == 200, response.text
+    return {**JSON, "Authorization": f"Bearer {response.json()['token']}"}
+
+
+def publish_as(instance, login, folder, title, audience):
+    headers = token(instance, login)
+    created = requests.post(
+        f"{instance.url}/{folder}", json={"@type": "News Item", "title": title, "audience": audience}, headers=headers, timeout=60
+    )
+    assert created.status_code == 201, created.text
+    url = created.json()["@id"]
+    transitions = [t["@id"].rsplit("/", 1)[-1] for t in requests.get(f"{url}/@workflow", headers=headers, timeout=60).json()["transitions"]]
+    transition = "publish" if "publish" in transitions else "publish_internal"
+    published = requests.post(f"{url}/@workflow/{transition}", headers=headers, timeout=60)
+    assert published.status_code == 200, published.text
+    return url
+
+
+class TestInstance:
+    """One scenario, in order: preferences, publishing with SMTP down, SMTP back, the digest."""
+
+    def test_preferences_through_the_api(self, served):
+        instance, _ = served
+        url = f"{instance.url}/@notification-preferences"
+        assert requests.get(url, headers=JSON, timeout=30).status_code == 401
+        parent = token(instance, "0310001h.parent")
+        assert requests.get(url, headers=parent, timeout=30).json()["notifications"] == "digest"
+        bad = requests.patch(url, json={"notifications": "weekly"}, headers=parent, timeout=30)
+        assert bad.status_code == 400 and "weekly" in bad.json()["error"]["message"]
+        assert requests.patch(url, json={"notifications": "immediate"}, headers=parent, timeout=30).status_code == 200
+        teacher = token(instance, "0310003k.teacher")
+        assert requests.patch(url, json={"notifications": "never"}, headers=teacher, timeout=30).status_code == 200
+
+    def test_publishing_while_smtp_is_down_then_mail_arrives(self, served):
+        instance, smtp = served
+        outbox = Outbox(instance.var / "mail")
+        publish_as(instance, "0310001h.principal", "colleges/0310001h/actualites", "Réunion de rentrée", ["parent"])
+        # Published at once although the mail server is down; the mail waits in the outbox.
+        waiting = wait_until(outbox.pending, what="the mail reaching the outbox")
+        assert len(waiting) == 1
+        (mail,) = outbox_messages(outbox)
+        assert mail["To"].addresses[0].addr_spec == "0310001h.parent@ent.example"
+        status = requests.get(f"{instance.url}/@notifications", headers=JSON, auth=ADMIN, timeout=30).json()
+        assert status["worker"] is True and status["outbox"]["waiting"] == 1 and status["jobs"] == 0
+        smtp.start()  # the server comes back; nothing is restarted
+        (arrived,) = smtp.wait_for(1)
+        assert arrived[1] == ["0310001h.parent@ent.example"]
+        assert arrived[2]["Subject"] == "[Collège Armand Latour] Réunion de rentrée"
+        assert f"{instance.url}/colleges/0310001h/actualites/" in body(arrived[2])
+        wait_until(lambda: outbox.pending() == [], what="the outbox emptying")
+
+    def test_digest_on_demand(self, served):
+        instance, smtp = served
+        before = len(smtp.messages)
+        publish_as(instance, "0310001h.principal", "colleges/0310001h/actualites", "Conseil pédagogique", ["teacher"])
+        publish_as(instance, "county.agent", "actualites", "Formation des enseignants", ["teacher"])
+        status = wait_until(
+            lambda: (s := requests.get(f"{instance.url}/@notifications", headers=JSON, auth=ADMIN, timeout=30).json())["jobs"] == 0
+            and s["claimed"] == 0 and s,
+            what="the jobs being handled",
+        )
+        assert status["published"] == 3
+        assert len(smtp.messages) == before  # teachers keep the default (digest) or never
+        parent = token(instance, "0310001h.parent")
+        assert requests.post(f"{instance.url}/@notifications", headers=parent, timeout=30).status_code in (401, 403)
+        asked = requests.post(f"{instance.url}/@notifications", headers=JSON, auth=ADMIN, timeout=30)
+        assert asked.status_code == 202
+        # Every teacher of the 103 demo collèges gets the County item, but 0310003k.teacher
+        # (never); 0310001h.teacher also gets the school's item; parents get no digest here
+        # (0310001h.parent is on immediate and already had the first item).
+        wait_until(lambda: smtp.to("0310001h.teacher@ent.example"), timeout=120, what="the digest arriving")
+        wait_until(
+            lambda: requests.get(f"{instance.url}/@notifications", headers=JSON, auth=ADMIN, timeout=30).json()["outbox"]["waiting"] == 0,
+            timeout=120, what="the digest being delivered",
+        )
+        (teacher,) = smtp.to("0310001h.teacher@ent.example")
+        text = body(teacher)
+        assert text.index("Collège Armand Latour") < text.index("Conseil pédagogique") < text.index("Département") < text.index("Formation des enseignants")
+        assert smtp.to("0310003k.teacher@ent.example") == []
+        assert smtp.to("0310001h.parent@ent.example") and len(smtp.to("0310001h.parent@ent.example")) == 1
+        digests = [m for _, _, m in smtp.messages[before:]]
+        addresses = [m["To"].addresses[0].addr_spec for m in digests]
+        assert len(addresses) == len(set(addresses)) >= 100  # one mail per person
+        assert all(address.endswith(".teacher@ent.example") for address in addresses)
+        assert all(m["Subject"].startswith("ENT : ") for m in digests)
+        assert all("Conseil pédagogique" not in body(m) for m in digests if m["To"].addresses[0].addr_spec != "0310001h.teacher@ent.example")

@@ -154,6 +154,12 @@ def load(environ, home) -> Settings:
         read_config(environ)
     except ValueError as error:
         raise SettingsError(str(error)) from None
+    try:
+        from ent.policy.notifications.config import read_config as read_notification_config
+
+        read_notification_config(environ)
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
 
     return Settings(
         home=home,

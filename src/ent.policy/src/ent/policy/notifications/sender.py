@@ -11,6 +11,7 @@ zope.sendmail's queue processor is not used: on a refused connection it leaves a
 that delays the next try by hours, and logs a traceback per message.
 """
 import logging
+import re
 import smtplib
 import threading
 import time
@@ -18,6 +19,7 @@ import time
 
 logger = logging.getLogger("ent.policy.notifications")
 CONNECT_TIMEOUT = 30
+LINE_END = re.compile(rb"\r?\n")
 
 
 class Sender(threading.Thread):
@@ -97,6 +99,8 @@ class Sender(threading.Thread):
                 if message is None:
                     continue
                 sender, recipients, data = message
+                # The Maildir holds lines ending in LF; SMTP wants CRLF (smtplib sends bytes as they are).
+                data = LINE_END.sub(b"\r\n", data)
                 if not recipients:
                     self._reject(name, "no recipient")
                     continue
