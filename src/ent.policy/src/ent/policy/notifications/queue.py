@@ -10,20 +10,15 @@ from .store import new_job_key
 from plone import api
 from plone.uuid.interfaces import IUUID
 
-import threading
 import transaction
 
 
 #: Review states of a published item (ent_audience_workflow): for everyone, for its audience.
 PUBLISHED_STATES = ("published", "internal")
-#: Set after a commit that queued a job: the worker of this process starts at once instead
-#: of at its next poll (workers of other processes poll).
-WAKE = threading.Event()
-
-
 def _wake(committed, *args):
+    """After a commit that queued a job: this process's worker starts at once instead of at
+    its next poll (the workers of other processes poll)."""
     if committed:
-        WAKE.set()
         from . import worker
 
         worker.wake()
