@@ -10,6 +10,7 @@ from email.utils import formataddr
 from email.utils import make_msgid
 
 import datetime
+import functools
 import socket
 
 
@@ -21,6 +22,12 @@ TYPE_TITLES = {
     "Announcement": "Annonce",
 }
 PREFERENCES_VIEW = "@@notifications-preferences"
+
+
+@functools.lru_cache(maxsize=1)
+def host_name() -> str:
+    """This host's name for Message-IDs, looked up once (it may cost a DNS query)."""
+    return socket.getfqdn() or "localhost"
 
 
 def local_time(timestamp):
@@ -41,7 +48,7 @@ def _message(sender, person, subject, body, site_url):
     message["To"] = formataddr((person.fullname or "", person.email))
     message["Subject"] = subject
     message["Date"] = format_datetime(datetime.datetime.now().astimezone())
-    message["Message-ID"] = make_msgid(domain=socket.getfqdn() or "localhost")
+    message["Message-ID"] = make_msgid(domain=host_name())
     # Tells auto-responders not to answer, and mail clients how to stop these mails.
     message["Auto-Submitted"] = "auto-generated"
     if site_url:

@@ -18,7 +18,8 @@ import time
 
 
 logger = logging.getLogger("ent.policy.notifications")
-CONNECT_TIMEOUT = 30
+#: Seconds to connect and for each SMTP reply: a hung server must not hold `make stop` long.
+CONNECT_TIMEOUT = 10
 LINE_END = re.compile(rb"\r?\n")
 
 

@@ -121,7 +121,8 @@ class Failures:
     def failed(self, error):
         if self.since is None:
             self.since = time.monotonic()
-            logger.warning("%s failed (%s: %s); retrying at the next poll", self.what, type(error).__name__, error)
+            # The traceback once, for the cause; not at every poll while it lasts.
+            logger.warning("%s failed (%s: %s); retrying at the next poll", self.what, type(error).__name__, error, exc_info=True)
 
     def worked(self):
         if self.since is not None:
@@ -331,7 +332,6 @@ class Worker(threading.Thread):
                 self.failures.worked()
             except Exception as error:  # the directory or the database failed: next poll
                 self.failures.failed(error)
-                logger.debug("notifications worker error", exc_info=True)
             self._wake.wait(self.config.poll_seconds)
 
 
