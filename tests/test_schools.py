@@ -42,10 +42,14 @@ class TestCountyPortal:
 
     def test_workflow(self, portal):
         workflow = api.portal.get_tool("portal_workflow")
-        for type_id in ("School", "Folder", "Document", "News Item", "Event"):
+        for type_id in ("School", "Folder", "Collection", "Link"):
             assert workflow.getChainForPortalType(type_id) == ("ent_publication_workflow",)
-        states = set(workflow["ent_publication_workflow"].states.objectIds())
-        assert states == {"private", "pending", "published", "internal"}
+        # Items with an audience (DOMAIN.md): published for everyone or for their audience.
+        for type_id in ("Document", "News Item", "Event", "Announcement"):
+            assert workflow.getChainForPortalType(type_id) == ("ent_audience_workflow",)
+        for workflow_id in ("ent_publication_workflow", "ent_audience_workflow"):
+            states = set(workflow[workflow_id].states.objectIds())
+            assert states == {"private", "pending", "published", "internal"}
 
 
 class TestSchool:

@@ -158,7 +158,8 @@ class TestDelegation:
 
     def test_publishes_news_in_their_school(self, site):
         http = session("0310001h.principal")
-        created = http.post(f"{site}/colleges/0310001h/actualites", json={"@type": "News Item", "title": "Rentrée"}, timeout=30)
+        news = {"@type": "News Item", "title": "Rentrée", "audience": ["public"]}
+        created = http.post(f"{site}/colleges/0310001h/actualites", json=news, timeout=30)
         assert created.status_code == 201, created.text
         url = created.json()["@id"]
         assert requests.get(url, headers=JSON, timeout=30).status_code in REFUSED  # private for now
@@ -280,7 +281,7 @@ class TestPublicationWindow:
     )
     def test_outside_the_window(self, site, dates):
         http = session("0310001h.principal")
-        body = {"@type": "News Item", "title": "Hors fenêtre", **dates}
+        body = {"@type": "News Item", "title": "Hors fenêtre", "audience": ["public"], **dates}
         url = http.post(f"{site}/colleges/0310001h/actualites", json=body, timeout=30).json()["@id"]
         assert http.post(f"{url}/@workflow/publish", json={}, timeout=30).status_code == 200
         query = {"portal_type": "News Item", "path": "/plone/colleges/0310001h"}
@@ -293,7 +294,13 @@ class TestPublicationWindow:
 
     def test_inside_the_window(self, site):
         http = session("0310001h.principal")
-        body = {"@type": "News Item", "title": "Dans la fenêtre", "effective": "2020-01-01T00:00:00", "expires": "2099-01-01T00:00:00"}
+        body = {
+            "@type": "News Item",
+            "title": "Dans la fenêtre",
+            "audience": ["public"],
+            "effective": "2020-01-01T00:00:00",
+            "expires": "2099-01-01T00:00:00",
+        }
         url = http.post(f"{site}/colleges/0310001h/actualites", json=body, timeout=30).json()["@id"]
         http.post(f"{url}/@workflow/publish", json={}, timeout=30)
         query = {"portal_type": "News Item", "path": "/plone/colleges/0310001h"}

@@ -1,5 +1,6 @@
 """The schools directory page and a school's home page."""
 from ent.policy.content.school import SECTIONS
+from ent.policy.feed import site_items
 from ent.policy.schools.directory import communes
 from ent.policy.schools.directory import find_schools
 from plone import api
@@ -47,13 +48,8 @@ class SchoolView(BrowserView):
         return [line for line in lines + [town] if line]
 
     def latest_news(self, limit=5):
-        return api.content.find(
-            context=self.context,
-            portal_type="News Item",
-            sort_on="effective",
-            sort_order="descending",
-            sort_limit=limit,
-        )[:limit]
+        """The school's latest news and the County's broadcasts to the school."""
+        return site_items(self.context, b_size=limit)[:limit]
 
     def sections(self):
         """The school's sections the visitor may see, in their order."""

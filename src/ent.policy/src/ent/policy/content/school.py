@@ -29,7 +29,7 @@ import re
 
 #: The sections of every school: id, title, portal type, default view.
 SECTIONS = (
-    ("actualites", "Actualités", "summary_view"),
+    ("actualites", "Actualités", "ent-news"),
     ("agenda", "Agenda", "event_listing"),
     ("documents", "Documents", "listing_view"),
     ("espaces", "Espaces collaboratifs", "listing_view"),

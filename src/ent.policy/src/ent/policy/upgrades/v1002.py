@@ -15,3 +15,8 @@ def give_audiences(context):
             obj.audience = [audience.PUBLIC] if state == audience.PUBLIC_STATE else audience.default_audience(obj)
         audience.sync_state(obj)
         obj.reindexObject()
+    # A school's news listing now shows the County's broadcasts too.
+    for brain in catalog.unrestrictedSearchResults(portal_type="School"):
+        news = brain._unrestrictedGetObject().get("actualites")
+        if news is not None and news.getLayout() == "summary_view":
+            news.setLayout("ent-news")

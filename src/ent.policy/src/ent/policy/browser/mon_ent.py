@@ -1,0 +1,101 @@
+""""Mon ENT": the page a person lands on after logging in (ent.policy.feed)."""
+from ent.policy.audience import COUNTY
+from ent.policy.feed import COUNTY_TITLE
+from ent.policy.feed import FEED_TYPES
+from ent.policy.feed import FeedError
+from ent.policy.feed import my_feed
+from ent.policy.feed import origin_title
+from ent.policy.feed import person_groups
+from ent.policy.feed import person_schools
+from ent.policy.feed import school_titles
+from plone import api
+from plone.base.interfaces import IRedirectAfterLogin
+from plone.batching import Batch
+from Products.Five.browser import BrowserView
+from zExceptions import Unauthorized
+from zope.interface import implementer
+from urllib.parse import urlencode
+
+
+PAGE_SIZE = 20
+
+
+class MonEntView(BrowserView):
+    """The person's feed: filters by school and type, 20 entries a page."""
+
+    def __call__(self):
+        if api.user.is_anonymous():
+            raise Unauthorized("Mon ENT")
+        form = self.request.form
+        self.school = form.get("school") or ""
+        self.type = form.get("type") or ""
+        self.titles = school_titles()
+        user = api.user.get_current()
+        self.schools = person_schools(person_groups(user))
+        self.error = None
+        try:
+            b_start = max(int(form.get("b_start", 0)), 0)
+        except ValueError:
+            b_start = 0
+        try:
+            brains = my_feed(
+                user,
+                school=self.school or None,
+                types=[self.type] if self.type else None,
+                b_start=b_start,
+                b_size=PAGE_SIZE,
+            )
+        except FeedError as error:
+            self.error = str(error)
+            brains = []
+            self.request.response.setStatus(400)
+        self.batch = Batch(brains, PAGE_SIZE, b_start)
+        return self.index()
+
+    def school_options(self):
+        options = [(uai, self.titles.get(uai, uai)) for uai in self.schools]
+        return options + [(COUNTY, COUNTY_TITLE)]
+
+    def type_options(self):
+        return list(FEED_TYPES.items())
+
+    def entry(self, brain):
+        return {
+            "url": brain.getURL(),
+            "title": brain.Title,
+            "description": brain.Description,
+            "type": FEED_TYPES.get(brain.portal_type, brain.portal_type),
+            "portal_type": brain.portal_type,
+            "origin": brain.origin,
+            "origin_title": origin_title(brain.origin, self.titles),
+            "date": api.portal.get_localized_time(brain.effective, long_format=True) if brain.effective else "",
+            "start": api.portal.get_localized_time(brain.start, long_format=True) if brain.portal_type == "Event" and brain.start else "",
+        }
+
+    def page_url(self, b_start):
+        query = {key: value for key, value in (("school", self.school), ("type", self.type)) if value}
+        if b_start:
+            query["b_start"] = b_start
+        base = f"{self.context.absolute_url()}/@@mon-ent"
+        return f"{base}?{urlencode(query)}" if query else base
+
+
+@implementer(IRedirectAfterLogin)
+class LandOnMonEnt:
+    """After logging in from a home page or the log-in link, a person lands on "Mon ENT".
+
+    A deep link (came_from a page of the site) is kept: who followed a link to a news
+    item logs in to read that item.
+    """
+
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+
+    def __call__(self, came_from=None, is_initial_login=False):
+        root = api.portal.get_navigation_root(self.context).absolute_url()
+        bare = (came_from or "").split("?", 1)[0].split("#", 1)[0].rstrip("/")
+        landing_pages = {root, api.portal.get().absolute_url()}
+        if not bare or bare in landing_pages or bare.rsplit("/", 1)[-1] in ("login", "login_form", "logged_out", "require_login", "@@mon-ent", "mon-ent"):
+            return f"{root}/@@mon-ent"
+        return came_from
