@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Debian's Python; the tests also start a real memcached.
 SYSTEM_PACKAGES := gcc libc6-dev libldap2-dev libsasl2-dev slapd ldap-utils
 DEBIAN_PYTHON_PACKAGES := python3-dev python3-venv
-TEST_SYSTEM_PACKAGES := memcached
+TEST_SYSTEM_PACKAGES := memcached chromium chromium-driver
 
 RUN_INPUTS := requirements.txt constraints.txt src/ent.policy/pyproject.toml src/ent.theme/pyproject.toml
 
