@@ -253,14 +253,19 @@ def iso(moment):
     return moment.astimezone(timezone.utc).isoformat()
 
 
+def announce(url, path, login, title, start, end, **data):
+    """Create and publish an Announcement; returns its URL."""
+    response = create(url, path, login, **{"@type": "Announcement", "title": title, "start": iso(start), "end": iso(end), **data})
+    assert response.status_code == 201, response.text
+    publish(url, response.json()["@id"][len(url) + 1 :], login)
+    return response.json()["@id"]
+
+
 class TestAlerts:
     """A published Announcement in its window is a banner on every page of its sites, for its audience."""
 
-    def announce(self, url, path, login, title, start, end, **data):
-        response = create(url, path, login, **{"@type": "Announcement", "title": title, "start": iso(start), "end": iso(end), **data})
-        assert response.status_code == 201, response.text
-        publish(url, response.json()["@id"][len(url) + 1 :], login)
-        return response.json()["@id"]
+    def announce(self, *args, **data):
+        return announce(*args, **data)
 
     def banner(self, page_url, login=None):
         auth = (login, PASSWORD) if login else None
