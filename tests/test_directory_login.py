@@ -44,6 +44,46 @@ def slapd_pid(instance):
     return int((instance.var / "ldap" / "slapd.pid").read_text().strip())
 
 
+class TestAudienceWithTheDirectory:
+    """The demo's items reach the directory's people through the directory's groups alone."""
+
+    def feed(self, instance, login, **params):
+        token = rest_login(instance, login, DEMO).json()["token"]
+        headers = {**JSON, "Authorization": f"Bearer {token}"}
+        response = requests.get(f"{instance.url}/@my-feed", params=params, headers=headers, timeout=30)
+        assert response.status_code == 200, response.text
+        return [item["title"] for item in response.json()["items"]]
+
+    def test_a_parent(self, instance):
+        titles = self.feed(instance, "0310001h.parent")
+        for title in (
+            "Bienvenue sur l'ENT du Département",
+            "Transports scolaires : les horaires d'hiver",
+            "Travaux de printemps dans deux collèges",
+            "Réunion parents-professeurs",
+            "Sortie au musée reportée",
+        ):
+            assert title in titles
+        assert "Conseil pédagogique" not in titles and "Formation : l'ENT en classe" not in titles
+
+    def test_a_teacher(self, instance):
+        titles = self.feed(instance, "0310003k.teacher")
+        assert "Formation : l'ENT en classe" in titles and "Conseil pédagogique" in titles
+        assert "Transports scolaires : les horaires d'hiver" not in titles
+
+    def test_a_parent_of_a_school_without_a_broadcast(self, instance):
+        titles = self.feed(instance, "0310005m.parent")
+        assert "Transports scolaires : les horaires d'hiver" in titles
+        assert "Travaux de printemps dans deux collèges" not in titles and "Réunion parents-professeurs" not in titles
+
+    def test_the_banner_of_a_school_for_its_parents(self, instance):
+        session, _ = form_login(instance, "0310001h.parent", DEMO)
+        assert "Sortie au musée reportée" in session.get(f"{instance.url}/colleges/0310001h", timeout=30).text
+        teacher, _ = form_login(instance, "0310001h.teacher", DEMO)
+        assert "Sortie au musée reportée" not in teacher.get(f"{instance.url}/colleges/0310001h", timeout=30).text
+        assert "Sortie au musée reportée" not in requests.get(f"{instance.url}/colleges/0310001h", timeout=30).text
+
+
 class TestLogin:
     @pytest.mark.parametrize("login", ["0310001h.parent", "0310003k.teacher", "county.agent", "county.admin"])
     def test_rest_login_gives_a_usable_token(self, instance, login):
