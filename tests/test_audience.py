@@ -178,3 +178,29 @@ class TestBadInput:
         response = create(url, f"colleges/{OWN.lower()}/actualites", f"{OWN.lower()}.principal", **data)
         assert response.status_code == 400, response.text
         assert message in error_message(response)
+
+
+class TestUpgrade:
+    """1001 → 1002: items of a site without audiences keep who could see them."""
+
+    def test_existing_items_get_the_audience_of_their_state(self, portal, setup_tool):
+        from test_schools import add_school
+
+        with api.env.adopt_roles(["Manager"]):
+            school = add_school(portal)
+            published = api.content.create(container=school["actualites"], type="News Item", title="Ancienne")
+            members = api.content.create(container=school["actualites"], type="News Item", title="Membres")
+            for item, transition in ((published, "publish"), (members, "publish_internal")):
+                del item.audience  # as before 1002: no audience at all
+                workflow = api.portal.get_tool("portal_workflow").getWorkflowsFor(item)[0]
+                workflow._executeTransition(item, workflow.transitions[transition])
+            school["actualites"].setLayout("summary_view")
+            setup_tool.setLastVersionForProfile("ent.policy:default", "1001")
+            setup_tool.upgradeProfile("ent.policy:default")
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1002",)
+        assert published.audience == ["public"] and api.content.get_state(published) == "published"
+        assert members.audience == list(audience.default_audience(members))
+        assert api.content.get_state(members) == "internal"
+        assert school["actualites"].getLayout() == "ent-news"
+        brains = api.content.find(UID=members.UID())
+        assert brains[0].audience == ["student", "parent", "teacher", "staff", "principal", "attee"]

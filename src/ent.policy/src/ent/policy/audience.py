@@ -210,11 +210,16 @@ class IAudience(model.Schema):
     )
 
 
+def stored_audience(obj):
+    """The audience written on `obj`, or None: not written yet (or before audiences existed)."""
+    return getattr(aq_base(obj), "__dict__", {}).get("audience")
+
+
 def get_audience(obj) -> list:
     """The audience of `obj`, or None if it has none (not an audience-bearing item)."""
     if not IAudience.providedBy(obj):
         return None
-    value = getattr(aq_base(obj), "__dict__", {}).get("audience")
+    value = stored_audience(obj)
     if value is None:
         value = default_audience(obj)
     return list(value)
@@ -326,7 +331,7 @@ class AudienceRoles:
 
 def store_default(obj, event=None):
     """Write the default audience on a new item that was given none (REST, scripts)."""
-    if getattr(aq_base(obj), "__dict__", {}).get("audience") is None:
+    if stored_audience(obj) is None:
         obj.audience = list(default_audience(obj))
 
 

@@ -10,7 +10,7 @@ def give_audiences(context):
     workflow_tool.updateRoleMappings()
     for brain in catalog.unrestrictedSearchResults(portal_type=["News Item", "Event", "Document", "Announcement"]):
         obj = brain._unrestrictedGetObject()
-        if audience.get_audience(obj) is None:
+        if audience.stored_audience(obj) is None:
             state = workflow_tool.getInfoFor(obj, "review_state", None)
             obj.audience = [audience.PUBLIC] if state == audience.PUBLIC_STATE else audience.default_audience(obj)
         audience.sync_state(obj)
