@@ -204,3 +204,27 @@ class TestUpgrade:
         assert school["actualites"].getLayout() == "ent-news"
         brains = api.content.find(UID=members.UID())
         assert brains[0].audience == ["student", "parent", "teacher", "staff", "principal", "attee"]
+
+
+class TestForms:
+    """The add forms offer what makes sense where the item is."""
+
+    def form(self, url, path, login):
+        from audience_site import PASSWORD
+
+        import requests
+
+        response = requests.get(f"{url}/{path}/++add++News Item", auth=(login, PASSWORD), timeout=60)
+        assert response.status_code == 200
+        return response.text
+
+    def test_school_form(self, url):
+        html = self.form(url, f"colleges/{OWN.lower()}/actualites", f"{OWN.lower()}.principal")
+        assert 'value="parent"' in html and 'value="public"' in html
+        assert 'value="county"' not in html
+        assert "audience_schools" not in html
+
+    def test_county_form(self, url):
+        html = self.form(url, "actualites", "county.agent")
+        assert 'value="parent"' in html and 'value="county"' in html
+        assert "form.widgets.IAudience.audience_schools" in html

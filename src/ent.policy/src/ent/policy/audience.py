@@ -43,6 +43,7 @@ from plone.indexer import indexer
 from plone.restapi.interfaces import IFieldSerializer
 from plone.restapi.serializer.dxfields import DefaultFieldSerializer
 from plone.supermodel import model
+from plone.z3cform.fieldsets.extensible import FormExtender
 from z3c.form.browser.checkbox import CheckBoxFieldWidget
 from zope import schema
 from zope.component import adapter
@@ -50,6 +51,7 @@ from zope.interface import implementer
 from zope.interface import Interface
 from zope.interface import provider
 from zope.schema.interfaces import IContextAwareDefaultFactory
+from zope.schema.interfaces import IVocabularyFactory
 from zope.schema.vocabulary import SimpleTerm
 from zope.schema.vocabulary import SimpleVocabulary
 
@@ -70,20 +72,34 @@ EVERY_SCHOOL = "all-schools"
 security = ModuleSecurityInfo("ent.policy.audience")
 
 AUDIENCE_TITLES = {PUBLIC: "Tout le monde (public)", **PROFILE_TITLES}
-AUDIENCE_VOCABULARY = SimpleVocabulary(
-    [SimpleTerm(value, value, title) for value, title in AUDIENCE_TITLES.items()]
-)
+
+
+@provider(IVocabularyFactory)
+def audience_vocabulary(context=None):
+    """The choices of `audience` where the item is: County staff are no school's profile."""
+    in_school = context is not None and containing_school(context) is not None
+    return SimpleVocabulary(
+        [
+            SimpleTerm(value, value, title)
+            for value, title in AUDIENCE_TITLES.items()
+            if not (in_school and value not in SCHOOL_PROFILES and value != PUBLIC)
+        ]
+    )
 
 
 class AudienceValue(schema.Choice):
-    """One value of `audience`; an unknown one is refused with its name."""
+    """One value of `audience`; an unknown one is refused with its name.
+
+    The checks are the module's own (not the vocabulary's "constraint not satisfied"),
+    so that the message names the value and says why.
+    """
 
     def _validate(self, value):
         if value not in AUDIENCE_TITLES:
             raise InvalidValue(
                 f"{value!r} is not an audience: use \"{PUBLIC}\" or profiles among {', '.join(PROFILES)}"
             )
-        super()._validate(value)
+        schema.Field._validate(self, value)
 
 
 class IAudienceField(Interface):
@@ -187,7 +203,7 @@ class IAudience(model.Schema):
         description=_(
             "« Tout le monde » ou des profils. Sur le site d'un collège : ces profils de ce collège."
         ),
-        value_type=AudienceValue(vocabulary=AUDIENCE_VOCABULARY),
+        value_type=AudienceValue(vocabulary="ent.policy.Audiences"),
         required=True,
         defaultFactory=default_audience,
     )
@@ -300,6 +316,14 @@ def site_tokens(context) -> list:
     if school is None:
         return [COUNTY]
     return [school.uai, EVERY_SCHOOL]
+
+
+class AudienceFormExtender(FormExtender):
+    """On a school's site the add and edit forms leave out `audience_schools`."""
+
+    def update(self):
+        if containing_school(self.context) is not None:
+            self.remove("audience_schools", prefix="IAudience")
 
 
 @implementer(IFieldSerializer)
