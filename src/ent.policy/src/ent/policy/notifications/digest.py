@@ -34,8 +34,18 @@ def local_date(timestamp) -> str:
     return datetime.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d")
 
 
+def next_due(state, hour) -> float:
+    """The first `hour` o'clock (local time) after the last digest, or after the store was
+    made: a new site's first digest is the next morning's, not one at its first start."""
+    base = datetime.datetime.fromtimestamp(state.last_run_at or state.created_at or 0)
+    due = base.replace(hour=hour, minute=0, second=0, microsecond=0)
+    if due <= base:
+        due += datetime.timedelta(days=1)
+    return due.timestamp()
+
+
 def is_due(state, hour, now=None) -> bool:
-    """Asked for, or the day's hour has come and today's digest has not run."""
+    """Asked for, or the day's hour has come since the last digest."""
     now = now if now is not None else time.time()
     if state.running is not None and now - state.running[0] < STALE_RUN:
         return False
@@ -43,7 +53,7 @@ def is_due(state, hour, now=None) -> bool:
         return True
     if hour is None:
         return False
-    return time.localtime(now).tm_hour >= hour and state.last_date != local_date(now)
+    return now >= next_due(state, hour)
 
 
 def request_digest(site, now=None):
@@ -76,7 +86,6 @@ def run_if_due(work, now=None, stopping=lambda: False) -> int | None:
         return None
     now = now if now is not None else time.time()
     state = store.digest
-    scheduled = state.requested_at is None
     start, end = state.cutoff, now
     state.running = (now, end, claimant())
     state.requested_at = None
@@ -100,8 +109,6 @@ def run_if_due(work, now=None, stopping=lambda: False) -> int | None:
         state.cutoff = end
         state.last_run_at = end
         state.last_count = written
-        if scheduled:
-            state.last_date = local_date(end)
         for key in list(store.published.keys(max=(end - KEEP, "\uffff"))):
             del store.published[key]
         if commit(tm):

@@ -21,8 +21,8 @@ class DigestState(Persistent):
 
     #: Items published up to this time (epoch seconds) were in a digest already.
     cutoff = None
-    #: Local date (YYYY-MM-DD) of the last scheduled digest.
-    last_date = None
+    #: When the store was made: the first digest is the first ENT_DIGEST_HOUR after it.
+    created_at = None
     last_run_at = None
     last_count = 0
     #: (claimed_at, cutoff, claimant) while a worker writes a digest.
@@ -42,6 +42,7 @@ class NotificationStore(Persistent):
         #: (published_at, uid) → entry: what the digest lists (see worker.entry_for).
         self.published = OOBTree()
         self.digest = DigestState()
+        self.digest.created_at = time.time()
 
 
 def get_store(site, create=False):

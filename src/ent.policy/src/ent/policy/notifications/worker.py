@@ -224,7 +224,7 @@ class SiteWork:
         self.finish(key, entry)
         if written:
             self.wake_sender()
-        logger.info("notifications: %r published; %d immediate mail(s)", entry["title"], written)
+        logger.log(logging.INFO if written else logging.DEBUG, "notifications: %r published; %d immediate mail(s)", entry["title"], written)
         return written
 
     def process_jobs(self, stopping=lambda: False) -> int:
