@@ -305,3 +305,12 @@ class TestAlerts:
         time.sleep(max(0, (end - datetime.now(timezone.utc)).total_seconds()) + 1.5)
         assert self.banner(url) == []
         assert self.banner(url, "county.agent") == []  # editors too: the window is over
+
+
+def test_user_menu_links(url):
+    """"Mon ENT" and "Mes notifications" are in the logged-in person's menu, not for anonymous."""
+    html = requests.get(f"{url}/colleges/{own}", auth=(f"{own}.parent", PASSWORD), timeout=60).text
+    assert f'{url}/colleges/{own}/@@mon-ent' in html
+    assert f'{url}/colleges/{own}/@@notifications-preferences' in html
+    assert requests.get(f"{url}/colleges/{own}/@@notifications-preferences", auth=(f"{own}.parent", PASSWORD), timeout=60).status_code == 200
+    assert "@@mon-ent" not in requests.get(f"{url}/colleges/{own}", timeout=60).text
