@@ -159,13 +159,13 @@ RELATED = tuple(key for item in ITEMS for key in item.related)
 # County News Items for profiles of every school show on every school's news (ent-news).
 BROADCASTS = ("county-teacher-news",)
 
-#: Every viewer: None is anonymous.
+#: Every viewer (None is anonymous), the most privileged first: a page or portlet cached
+#: for an editor would show in the answer of a later viewer.
 VIEWERS = (
-    None,
-    *(f"{OWN.lower()}.{profile}" for profile in SCHOOL_PROFILES),
-    *(f"{OTHER.lower()}.{profile}" for profile in SCHOOL_PROFILES),
-    COUNTY_AGENT,
     COUNTY_ADMIN,
+    COUNTY_AGENT,
+    *(f"{uai.lower()}.{profile}" for uai in (OWN, OTHER) for profile in sorted(SCHOOL_PROFILES, key=lambda p: p != "principal")),
+    None,
 )
 
 
