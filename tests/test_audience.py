@@ -228,3 +228,21 @@ class TestForms:
         html = self.form(url, "actualites", "county.agent")
         assert 'value="parent"' in html and 'value="county"' in html
         assert "form.widgets.IAudience.audience_schools" in html
+
+
+def test_announcement_text_is_searchable(portal):
+    from plone.app.textfield.value import RichTextValue
+
+    import datetime
+
+    with api.env.adopt_roles(["Manager"]):
+        start = datetime.datetime(2026, 1, 1, 8, tzinfo=datetime.timezone.utc)
+        api.content.create(
+            container=portal["actualites"],
+            type="Announcement",
+            title="Neige",
+            start=start,
+            end=start + datetime.timedelta(days=1),
+            text=RichTextValue("<p>Les <b>transports</b> sont suspendus.</p>", "text/html", "text/x-html-safe"),
+        )
+        assert [b.Title for b in api.content.find(SearchableText="transports")] == ["Neige"]
