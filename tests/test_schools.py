@@ -34,6 +34,11 @@ class TestCountyPortal:
         assert "SchoolDirectory" in api.portal.get_registry_record("plone.displayed_types")
         assert "Folder" in api.portal.get_registry_record("plone.displayed_types")
 
+    def test_menus_leave_out_news_and_events(self, portal):
+        """Thousands of them in a news section would weigh on every page's menus."""
+        displayed = api.portal.get_registry_record("plone.displayed_types")
+        assert not {"News Item", "Event", "Announcement"} & set(displayed)
+
     def test_county_groups_and_roles(self, portal):
         for group_id in ("county-editors", "county-admins", "all-parent", "all-teacher", "all-county"):
             assert api.group.get(groupname=group_id) is not None, group_id
