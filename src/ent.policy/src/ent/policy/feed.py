@@ -13,6 +13,7 @@ from ent.policy.groups import SCHOOL_PROFILES
 from ent.policy.uai import InvalidUAI
 from ent.policy.uai import normalize_uai
 from plone import api
+from plone.memoize import ram
 
 import re
 
@@ -100,8 +101,15 @@ def search(query, b_start=0, b_size=None):
     return api.portal.get_tool("portal_catalog").searchResults(**query)
 
 
+def _titles_key(function):
+    """Until the catalog changes: a school renamed or added is seen at once."""
+    catalog = api.portal.get_tool("portal_catalog")
+    return ("/".join(catalog.getPhysicalPath()), catalog.getCounter())
+
+
+@ram.cache(_titles_key)
 def school_titles() -> dict:
-    """UAI → school name, for saying where each entry comes from."""
+    """UAI → school name, for saying where each entry comes from (names are public)."""
     catalog = api.portal.get_tool("portal_catalog")
     titles = {brain.school_uai: brain.Title for brain in catalog.unrestrictedSearchResults(portal_type="School")}
     titles[COUNTY] = COUNTY_TITLE
