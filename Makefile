@@ -63,6 +63,7 @@ test: $(STAMP)-test ## Run every test
 bench: $(STAMP)-test ## Benchmarks against plain Plone and local users in the same run (docs/benchmarks.md)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/directory.py $(BENCH_ARGS_DIRECTORY)
+	$(BIN)/python benchmarks/feed.py $(BENCH_ARGS_FEED)
 
 .PHONY: versions
 versions: buildout/versions.cfg ## Regenerate buildout's versions.cfg from constraints.txt

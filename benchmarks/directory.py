@@ -37,6 +37,7 @@ from pathlib import Path
 import argparse
 import base64
 import bisect
+import contextlib
 import datetime
 import http.client
 import json
@@ -351,6 +352,15 @@ def timed_loop(args, targets, rounds, deadline, on_answer):
 
 def serve_and_measure(args, tmp, var, password, figures):
     """Parts 2 to 4: slapd with its statistics log, the instance pointed at it, the requests."""
+    with served(args, tmp, var, password, figures) as (port, facts, slapd, _):
+        measure(args, port, password, facts, slapd, figures)
+
+
+@contextlib.contextmanager
+def served(args, tmp, var, password, figures, **settings):
+    """slapd on the directory of `var` with its statistics log, and the instance pointed at
+    it (with these extra ENT_* `settings`): yields (port, directory facts, slapd, instance);
+    both are stopped at the end."""
     ldap_port, port = bench.free_port(), bench.free_port()
     uri = f"ldap://{HOST}:{ldap_port}"
     manager = (var / "ldap" / "manager-password").read_text(encoding="utf-8").strip()
@@ -366,12 +376,12 @@ def serve_and_measure(args, tmp, var, password, figures):
         raise BenchError(f"the directory has no group {SCHOOL}-parent: not the scale directory?")
 
     env = env_for(var, port, password, args.demo_password, ENT_LDAP_URI=uri, ENT_LDAP_BIND_DN=f"cn=admin,{BASE}",
-                  ENT_LDAP_BIND_PASSWORD=manager, ENT_LDAP_BASE=BASE)
+                  ENT_LDAP_BIND_PASSWORD=manager, ENT_LDAP_BASE=BASE, **settings)
     log(f"second run: ent-instance run pointed at that slapd (port {port})")
     instance = Proc([BIN / "ent-instance", "run"], cwd=ROOT, env=env, logfile=tmp / "instance.log")
     try:
         figures["second_run"] = {"until_first_page_s": bench.wait_for_page(instance, port, args.start_timeout)}
-        measure(args, port, password, facts, slapd, figures)
+        yield port, facts, slapd, instance
     finally:
         stop_instance(instance, env, tmp, "instance")
         slapd.stop(timeout=20)
@@ -642,7 +652,8 @@ def table(results):
     return "\n".join(rows)
 
 
-def summary_lines(results):
+def header_lines(results):
+    """The first lines of a summary: when, on what machine, under what load, which code."""
     machine = results.get("machine", {})
     lines = [
         f"Measured on {results.get('date')} on a machine with {machine.get('cores')} cores and "
@@ -652,6 +663,11 @@ def summary_lines(results):
     ]
     if results.get("code"):
         lines.append(f"Code: {results['code']}.")
+    return lines
+
+
+def summary_lines(results):
+    lines = header_lines(results)
     directory = results.get("directory")
     if directory:
         lines.append(f"Served directory: {directory['people']:,} people, {directory['groups']} groups of "
@@ -696,6 +712,19 @@ def write_doc(results):
 
 # --- main ----------------------------------------------------------------------------
 
+def common_arguments(parser, written):
+    """The options of every script that runs on `run_script`; --write puts the figures into `written`."""
+    parser.add_argument("--start-timeout", type=float, default=600, help="seconds for an instance to serve")
+    parser.add_argument("--step-timeout", type=float, default=900, help="seconds for generate and for load")
+    parser.add_argument("--date", default=datetime.date.today().isoformat(), help="date of the figures")
+    parser.add_argument("--json", type=Path, help="also write the raw results to this file")
+    parser.add_argument("--write", action="store_true", help=f"put the figures into {written}")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, var)")
+    parser.add_argument("--report-only", type=Path, metavar="JSON",
+                        help="measure nothing: print the tables of a --json file of an earlier run (and with "
+                             f"--write put them into {written})")
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="benchmarks/directory.py", description=__doc__.split("\n")[0])
     parser.add_argument("--logins", type=int, default=200, help="timed logins of each kind (default 200)")
@@ -705,15 +734,7 @@ def parse_args(argv):
     parser.add_argument("--timeout", type=float, default=1800, help="seconds for all the logins and requests")
     parser.add_argument("--cold-wait", type=float, default=65,
                         help="seconds between the last token and the pages (default 65: the caches keep a user 60 s)")
-    parser.add_argument("--start-timeout", type=float, default=600, help="seconds for an instance to serve")
-    parser.add_argument("--step-timeout", type=float, default=900, help="seconds for generate and for load")
-    parser.add_argument("--date", default=datetime.date.today().isoformat(), help="date of the figures")
-    parser.add_argument("--json", type=Path, help="also write the raw results to this file")
-    parser.add_argument("--write", action="store_true", help="put the figures into docs/benchmarks.md")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, var)")
-    parser.add_argument("--report-only", type=Path, metavar="JSON",
-                        help="measure nothing: print the tables of a --json file of an earlier run (and with "
-                             "--write put them into docs/benchmarks.md)")
+    common_arguments(parser, "docs/benchmarks.md")
     args = parser.parse_args(argv)
     if not 1 <= args.logins <= 5000 or not 1 <= args.requests <= 5000 or not 0 <= args.warmup <= 500:
         parser.error("--logins and --requests must be between 1 and 5000, --warmup at most 500")
@@ -737,10 +758,22 @@ def slapd_version():
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    for path in (BIN / "ent-instance", BIN / "ent-directory", Path(SLAPD)):
+    return run_script(parse_args(argv), argv, "directory", measure_all, table, summary_lines, write_doc)
+
+
+def measure_all(args, tmp, var, password, results):
+    build_directory(args, tmp, var, password, results)
+    serve_and_measure(args, tmp, var, password, results)
+
+
+def run_script(args, argv, name, work, table, summary_lines, write_doc):
+    """What benchmarks/NAME.py does around its measurements, `work(args, tmp, var, password,
+    results)`: a temporary folder, every process stopped at the end (also on an error, Ctrl-C
+    or SIGTERM), the report printed and, with --write, `write_doc(results)`; or with
+    --report-only, only the report of an earlier --json file. Returns the exit status."""
+    for path in (BIN / "ent-instance", BIN / "ent-directory", BIN / "zconsole", Path(SLAPD)):
         if not path.exists():
-            print(f"benchmarks/directory.py: {path} is missing (make install; Debian's slapd)", file=sys.stderr)
+            print(f"benchmarks/{name}.py: {path} is missing (make install; Debian's slapd)", file=sys.stderr)
             return 2
     if args.report_only:
         results = json.loads(args.report_only.read_text(encoding="utf-8"))
@@ -751,7 +784,7 @@ def main(argv=None):
         return 0
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # SIGINT too: a `cmd &` of a script ignores it
         signal.signal(signum, on_signal)
-    tmp = Path(tempfile.mkdtemp(prefix="ent-bench-directory-"))
+    tmp = Path(tempfile.mkdtemp(prefix=f"ent-bench-{name}-"))
     var = tmp / "var"
     password = secrets.token_urlsafe(18)
     commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True,
@@ -767,8 +800,7 @@ def main(argv=None):
     started = time.monotonic()
     status = 0
     try:
-        build_directory(args, tmp, var, password, results)
-        serve_and_measure(args, tmp, var, password, results)
+        work(args, tmp, var, password, results)
     except (BenchError, subprocess.SubprocessError, OSError) as error:
         log(f"error: {error}")
         results["error"] = bench.failure_summary(str(error).replace(str(tmp), "<tmp>"))
@@ -785,7 +817,7 @@ def main(argv=None):
             log(f"kept {tmp} (logs: {tmp}/*.log)")
         else:
             if status:
-                logs = Path(tempfile.mkdtemp(prefix="ent-bench-directory-logs-"))
+                logs = Path(tempfile.mkdtemp(prefix=f"ent-bench-{name}-logs-"))
                 for path in tmp.glob("*.log"):
                     shutil.copy(path, logs)
                 log(f"the logs of this run are in {logs}")

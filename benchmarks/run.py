@@ -504,13 +504,14 @@ def render(var, env, tmp):
     return Path(var) / "etc" / "zope.conf"
 
 
-def zope_sites(var, env, tmp, logname, *script_args, timeout=1800):
+def zope_sites(var, env, tmp, logname, *script_args, timeout=1800, script="zope_sites.py"):
+    """Run the zconsole script `script` of this folder on the instance of `var`; its BENCH-RESULT."""
     conf = render(var, env, tmp)
-    proc = run([CODE["bin"] / "zconsole", "run", conf, HERE / "zope_sites.py", *script_args], cwd=CODE["home"], env=env,
+    proc = run([CODE["bin"] / "zconsole", "run", conf, HERE / script, *script_args], cwd=CODE["home"], env=env,
                logfile=tmp / logname, timeout=timeout)
     found = proc.find(r"^BENCH-RESULT (.*)$")
     if not found:
-        raise BenchError(f"zope_sites.py printed no result; last lines:\n{proc.tail()}")
+        raise BenchError(f"{script} printed no result; last lines:\n{proc.tail()}")
     return json.loads(found[1].group(1))
 
 
@@ -762,11 +763,20 @@ def ratio(ent, plain):
     return "–" if not ent or not plain else f"{ent / plain:.2f}"
 
 
+#: The parts of this script in results.json (other scripts keep their own sections there).
+PARTS = ("fresh_clone", "site_creation", "schools_import", "serving", "pages")
+
+
+def part_dates(results):
+    """The dates of this script's parts in `results`, sorted."""
+    return sorted({results[key]["date"] for key in PARTS
+                   if isinstance(results.get(key), dict) and "date" in results[key]})
+
+
 def table(results):
     """The Markdown table of `results` (any of its sections may be missing)."""
     rows = []
-    dates = {section["date"] for key, section in results.items() if isinstance(section, dict) and "date" in section}
-    dated = len(dates) > 1
+    dated = len(part_dates(results)) > 1
 
     def row(label, ent, plain="–", rat="–", date=None):
         cells = [label, ent, plain, rat] + ([date or ""] if dated else [])
@@ -872,7 +882,7 @@ def table(results):
 
 def summary_lines(results):
     info = results.get("machine", {})
-    dates = sorted({s["date"] for s in results.values() if isinstance(s, dict) and "date" in s})
+    dates = part_dates(results)
     lines = [
         f"Measured{' on ' + ', '.join(dates) if dates else ''}"
         f" on a machine with {info.get('cores')} cores and {info.get('memory_gib')} GiB of memory"

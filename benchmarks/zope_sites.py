@@ -52,12 +52,12 @@ KINDS = {
 }
 
 
-def script_args():
-    """The arguments after this script's path (zconsole leaves its own in sys.argv)."""
+def script_args(name="zope_sites.py"):
+    """The arguments after the path of the script `name` (zconsole leaves its own in sys.argv)."""
     for index, arg in enumerate(sys.argv):
-        if arg.endswith("zope_sites.py"):
+        if arg.endswith(name):
             return sys.argv[index + 1 :]
-    raise SystemExit("zope_sites.py: cannot find my arguments in sys.argv")
+    raise SystemExit(f"{name}: cannot find my arguments in sys.argv")
 
 
 def data_fs_size(settings):
