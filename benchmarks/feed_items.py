@@ -17,7 +17,7 @@ every BATCH items:
   `publish_internal` otherwise; `api.content.transition`, guard included);
 - two things a real creation does are left out, and said in the result: CMFEditions'
   initial version of each item (the types are made unversionable while the items are
-  created, then versionable again: 40 % of the time, and read by no listing or search),
+  created, then versionable again: a third of the time, and read by no listing or search),
   and the notification jobs the publications queued (dropped at the end: an archive of a
   year is not announced again, and the served instance's worker would otherwise spend the
   measurements on 50,000 jobs);
