@@ -9,13 +9,21 @@ member whose choice is `digest` (the default). Someone who changed their choice 
 window gets the items published after the change only: an `immediate` person who switches
 to the digest does not get the same item twice.
 
-Each item is checked again at digest time: one unpublished since is left out, and the
-audience is the item's current one.
+Each item is checked again at digest time: one unpublished since is left out, one whose
+effective date was moved to come waits for the first digest after it (`effective`), and
+the audience is the item's current one. The digest's mails reach the outbox only if its
+transaction commits (`outbox.stage`): one stopped half-way is written whole next time,
+never twice.
 """
+from .effective import announcement
+from .effective import effective_time
+from .effective import LATER
+from .effective import NOW
 from .messages import digest_message
 from .outbox import DIGEST as DIGEST_PRIORITY
 from .preferences import DIGEST
 from .preferences import PreferenceReader
+from .store import record_batch
 
 import datetime
 import logging
@@ -74,41 +82,59 @@ def window_entries(store, start, end) -> list:
 
 
 def run_if_due(work, now=None, stopping=lambda: False) -> int | None:
-    """Run the digest for `work.site` (a worker.SiteWork) if due; return the mails written."""
+    """Run the digest for `work.site` (a worker.SiteWork) if due; return the mails written.
+
+    The mails, the new cutoff and the items postponed are one transaction: a digest stopped
+    or failed half-way writes no mail (its staged mail is deleted) and is written whole at
+    the next try; a digest written is never written again."""
     from .worker import claimant
     from .worker import commit
 
     tm = work.tm
     tm.begin()
     store = work.store
+    now = now if now is not None else work.clock()
     if store is None or not is_due(store.digest, work.config.digest_hour, now):
         tm.abort()
         return None
-    now = now if now is not None else time.time()
     state = store.digest
     start, end = state.cutoff, now
     state.running = (now, end, claimant())
     state.requested_at = None
     if not commit(tm):
         return None  # another process runs it
+    written = None
     try:
-        written = write_digest(work, start, end, stopping)
-    except Exception:
-        tm.abort()
         for _ in range(3):
             tm.begin()
-            work.store.digest.running = None
+            written, postponed = write_digest(work, start, end, stopping)
+            store = work.store
+            state = store.digest
+            state.running = None
+            state.cutoff = end
+            state.last_run_at = end
+            state.last_count = written
+            for key, entry in postponed:
+                # Listed by the first digest after its effective date (moved after publication).
+                del store.published[key]
+                store.published[(entry["published_at"], entry["uid"])] = entry
+            if written:
+                record_batch(store, work.outbox.batch_for(tm.get()), end)
             if commit(tm):
                 break
+            written = None
+    except Exception:
+        tm.abort()
+        _clear_running(work)
         raise
-    for _ in range(5):
+    if written is None:
+        _clear_running(work)
+        logger.error("notifications: digest not recorded after 3 conflicts; it runs again")
+        return None
+    work.wake_sender()
+    for _ in range(3):
         tm.begin()
         store = work.store
-        state = store.digest
-        state.running = None
-        state.cutoff = end
-        state.last_run_at = end
-        state.last_count = written
         for key in list(store.published.keys(max=(end - KEEP, "\uffff"))):
             del store.published[key]
         if commit(tm):
@@ -117,21 +143,37 @@ def run_if_due(work, now=None, stopping=lambda: False) -> int | None:
     return written
 
 
-def write_digest(work, start, end, stopping=lambda: False) -> int:
+def _clear_running(work):
+    from .worker import commit
+
+    for _ in range(3):
+        work.tm.begin()
+        work.store.digest.running = None
+        if commit(work.tm):
+            break
+
+
+def write_digest(work, start, end, stopping=lambda: False) -> tuple:
+    """Stage the digest's mails in the current transaction of `work.tm`; return (mails,
+    [(key, entry)] of items not effective yet at `end`, to list in a later digest)."""
     from .worker import entry_for
     from .worker import find_item
     from .worker import mail_from
 
-    tm = work.tm
-    tm.begin()
     entries = []
+    postponed = []
     for entry in window_entries(work.store, start, end):
         obj = find_item(work.site, entry["uid"])
-        if obj is not None:
+        if obj is None:
+            continue
+        when = announcement(obj, end)
+        if when == LATER:
+            later = effective_time(obj)
+            postponed.append(((entry["published_at"], entry["uid"]), {**entry, "published_at": later}))
+        elif when == NOW:
             entries.append(entry_for(obj, {**entry, "queued_at": entry["published_at"]}))
     if not entries:
-        tm.abort()
-        return 0
+        return 0, postponed
     groups = set().union(*(entry["groups"] for entry in entries))
     audience = work.audience_factory(work.site)
     try:
@@ -141,7 +183,6 @@ def write_digest(work, start, end, stopping=lambda: False) -> int:
     preferences = PreferenceReader(work.site)
     sender = mail_from(work.site, work.config)
     site_url = next((e["site_url"] for e in reversed(entries) if e.get("site_url")), "")
-    tm.abort()
     for_person = {}
     for index, entry in enumerate(entries):
         for group_id in entry["groups"]:
@@ -149,6 +190,7 @@ def write_digest(work, start, end, stopping=lambda: False) -> int:
                 for_person.setdefault(user_id, set()).add(index)
     day = datetime.date.fromtimestamp(end)
     work.outbox.ensure()
+    txn = work.tm.get()
     written = 0
     for user_id in sorted(for_person):
         if stopping():
@@ -159,9 +201,6 @@ def write_digest(work, start, end, stopping=lambda: False) -> int:
             continue
         items = [entries[i] for i in sorted(for_person[user_id]) if changed_at is None or entries[i]["published_at"] > changed_at]
         if items:
-            work.outbox.add(digest_message(items, person, sender, site_url, day), DIGEST_PRIORITY)
+            work.outbox.stage(digest_message(items, person, sender, site_url, day), txn, DIGEST_PRIORITY)
             written += 1
-            if written % 1000 == 0:
-                work.wake_sender()
-    work.wake_sender()
-    return written
+    return written, postponed

@@ -5,7 +5,9 @@ When the server is down or refuses the connection, the mail stays in the outbox,
 says so (not one traceback per message), and the sender tries again after 1 s, 2 s, 4 s…
 up to ENT_SMTP_RETRY_MAX; the first delivery after an outage says so too. A message the
 server refuses for good (5xx) is moved to `rejected/` with one log line; a temporary refusal
-(4xx) leaves it for the next pass.
+(4xx) leaves it for the next pass. A message is taken out of `new/` before it is sent and
+deleted once the server has it; one a killed sender had taken is never sent again (see
+`outbox`): at most once.
 
 zope.sendmail's queue processor is not used: on a refused connection it leaves a lock file
 that delays the next try by hours, and logs a traceback per message.
@@ -24,8 +26,9 @@ LINE_END = re.compile(rb"\r?\n")
 
 
 class Sender(threading.Thread):
-    def __init__(self, outbox, host, port, retry_max=60.0, poll=10.0):
+    def __init__(self, outbox, host, port, retry_max=60.0, poll=10.0, clock=time.time):
         super().__init__(name="ent-mail-sender", daemon=True)
+        self.clock = clock
         self.outbox = outbox
         self.host = host
         self.port = port
@@ -81,7 +84,12 @@ class Sender(threading.Thread):
             logger.info("mail sender: %d message(s) delivered to %s:%s", sent, self.host, self.port)
 
     def deliver(self) -> int:
-        """One pass: send what waits over one connection; return how many went."""
+        """One pass: send what waits over one connection; return how many went.
+
+        Each message is taken (new/ → cur/) before it is sent and deleted once the server
+        has it: a sender killed in between leaves it in cur/, where `set_aside_interrupted`
+        finds it at the next pass of a sender and keeps it from being sent twice."""
+        self.outbox.set_aside_interrupted(self.clock())
         names = self.outbox.pending()
         if not names:
             return 0
@@ -92,17 +100,23 @@ class Sender(threading.Thread):
             return 0
         sent = 0
         temporary = 0
+        taken = None
         try:
             for name in names:
                 if self._halt.is_set():
                     break
-                message = self.outbox.read(name)
+                if not self.outbox.take(name):
+                    continue  # another sender has it
+                taken = name
+                message = self.outbox.read(name, self.outbox.cur)
                 if message is None:
+                    taken = None
                     continue
                 sender, recipients, data = message
                 # The Maildir holds lines ending in LF; SMTP wants CRLF (smtplib sends bytes as they are).
                 data = LINE_END.sub(b"\r\n", data)
                 if not recipients:
+                    taken = None
                     self._reject(name, "no recipient")
                     continue
                 try:
@@ -112,17 +126,22 @@ class Sender(threading.Thread):
                     if codes and all(code >= 500 for code in codes):
                         self._reject(name, "; ".join(f"{code} {text.decode(errors='replace')}" for code, text in error.recipients.values()))
                     else:
+                        self.outbox.put_back(name)
                         temporary += self._temporary_failure(name, error)
                 except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
                     if error.smtp_code >= 500:
                         self._reject(name, f"{error.smtp_code} {error.smtp_error.decode(errors='replace')}")
                     else:
+                        self.outbox.put_back(name)
                         temporary += self._temporary_failure(name, error)
                 else:
-                    self.outbox.delete(name)
-                    self._temporary.discard(name)
+                    self.delivered(name)
                     sent += 1
+                taken = None
         except (OSError, smtplib.SMTPException) as error:
+            # The server did not say it took the message in flight: it waits for the next try.
+            if taken is not None:
+                self.outbox.put_back(taken)
             self.sent += sent
             if sent:
                 logger.info("mail sender: %d message(s) delivered before the connection failed", sent)
@@ -138,6 +157,11 @@ class Sender(threading.Thread):
         if temporary:
             self._failed_pass()
         return sent
+
+    def delivered(self, name):
+        """The server has the message: it leaves the outbox."""
+        self.outbox.delete(name)
+        self._temporary.discard(name)
 
     def _reject(self, name, reason):
         target = self.outbox.reject(name)

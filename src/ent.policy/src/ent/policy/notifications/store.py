@@ -43,6 +43,50 @@ class NotificationStore(Persistent):
         self.published = OOBTree()
         self.digest = DigestState()
         self.digest.created_at = time.time()
+        #: uid → job of an item published with an effective date to come (see `deferred_jobs`).
+        self.deferred = OOBTree()
+        #: (committed_at, batch) of the outbox batches written (see `record_batch`).
+        self.outbox_batches = OOBTree()
+
+
+def deferred_jobs(store, create=False):
+    """uid → job waiting for its item's effective date; one per item. Stores made before
+    this existed get it at the first write (None until then when `create` is false)."""
+    tree = getattr(store, "deferred", None)
+    if tree is None and create:
+        tree = store.deferred = OOBTree()
+    return tree
+
+
+#: Batch records older than this are dropped: `outbox.recover` only needs those whose
+#: mail may still sit in tmp/ (outbox.ORPHAN_AGE, 36 h).
+KEEP_BATCHES = 3 * 24 * 3600
+
+
+def record_batch(store, batch, now=None):
+    """Say, in the transaction that staged them, that the outbox batch `batch` committed."""
+    tree = getattr(store, "outbox_batches", None)
+    if tree is None:
+        tree = store.outbox_batches = OOBTree()
+    tree[(now if now is not None else time.time(), batch)] = True
+
+
+def recorded_batches(store, since) -> set:
+    tree = getattr(store, "outbox_batches", None)
+    if tree is None:
+        return set()
+    return {batch for _, batch in tree.keys(min=(since,))}
+
+
+def forget_batches(store, before) -> int:
+    """Drop batch records older than `before`; return how many (no write when none)."""
+    tree = getattr(store, "outbox_batches", None)
+    if tree is None:
+        return 0
+    old = list(tree.keys(max=(before, "\uffff")))
+    for key in old:
+        del tree[key]
+    return len(old)
 
 
 def get_store(site, create=False):

@@ -3,12 +3,16 @@
 It opens its own ZODB connection and, for every Plone site of the database:
 1. claims a few jobs (moves them from `jobs` to `claimed` and commits: when two processes
    share the database, both claiming the same job is a conflict, and only one wins);
-2. for each job, finds the item (by UID; an item unpublished meanwhile tells nobody), reads
-   `notified_groups(obj)`, writes one mail per member of those groups who chose `immediate`
-   into the outbox, and records the item in `published` for the digest (61,000 parents on
-   the default, digest, cost one record, not 61,000);
+2. for each job, finds the item (by UID; an item unpublished meanwhile tells nobody); one
+   whose effective date is to come waits in `deferred` until then (`effective`, `queue_due`);
+   else reads `notified_groups(obj)`, stages one mail per member of those groups who chose
+   `immediate` in the outbox, and records the item in `published` for the digest (61,000
+   parents on the default, digest, cost one record, not 61,000). The mails, the job's end
+   and the record are one transaction: the mails reach the outbox only if it commits
+   (`outbox.stage`), and a conflict retried writes them once;
 3. runs the digest when it is due (`digest`).
-A job claimed by a process that died is queued again after STALE_CLAIM seconds. When the
+A job claimed by a process that died is queued again after STALE_CLAIM seconds (it wrote
+no mail: its transaction never committed). When the
 directory fails, the job goes back to the queue and the worker tries again at its next poll.
 
 `start` runs at process start (IDatabaseOpenedWithRoot, in `ent-instance` and any Zope
@@ -18,6 +22,11 @@ closes (`stop`, hooked on the database's close).
 """
 from . import digest as digest_module
 from .config import current_config
+from .effective import announcement
+from .effective import brain_effective_time
+from .effective import effective_time
+from .effective import LATER
+from .effective import NEVER
 from .messages import immediate_message
 from .outbox import IMMEDIATE
 from .outbox import Outbox
@@ -26,7 +35,13 @@ from .preferences import PreferenceReader
 from .queue import PUBLISHED_STATES
 from .recipients import Audience
 from .sender import Sender
+from .store import deferred_jobs
+from .store import forget_batches
 from .store import get_store
+from .store import KEEP_BATCHES
+from .store import new_job_key
+from .store import record_batch
+from .store import recorded_batches
 from contextlib import contextmanager
 from email.utils import formataddr
 from ZODB.POSException import ConflictError
@@ -46,6 +61,8 @@ logger = logging.getLogger("ent.policy.notifications")
 CLAIM_BATCH = 20
 #: A claim older than this (seconds) belongs to a worker that died: the job is queued again.
 STALE_CLAIM = 600
+#: A job's transaction is tried this many times when it conflicts.
+HANDLE_TRIES = 5
 
 
 def claimant() -> str:
@@ -131,33 +148,69 @@ class Failures:
 
 
 class SiteWork:
-    """The worker's work on one site, in its own transactions (`tm`)."""
+    """The worker's work on one site, in its own transactions (`tm`).
 
-    def __init__(self, site, tm, config, outbox, wake_sender=lambda: None, audience_factory=Audience):
+    `clock` gives the time (epoch seconds): tests move it instead of waiting."""
+
+    def __init__(self, site, tm, config, outbox, wake_sender=lambda: None, audience_factory=Audience, clock=time.time):
         self.site = site
         self.tm = tm
         self.config = config
         self.outbox = outbox
         self.wake_sender = wake_sender
         self.audience_factory = audience_factory
+        self.clock = clock
 
     @property
     def store(self):
         return get_store(self.site)
 
     def requeue_stale(self, now=None):
-        now = now if now is not None else time.time()
+        now = now if now is not None else self.clock()
         self.tm.begin()
         store = self.store
         if store is None:
+            self.tm.abort()
             return 0
         stale = [key for key, (_, claimed_at, _) in store.claimed.items() if now - claimed_at > STALE_CLAIM]
         for key in stale:
             job, _, _ = store.claimed.pop(key)
             store.jobs[key] = job
-        if stale and commit(self.tm):
-            logger.warning("notifications: %d job(s) of a stopped worker queued again", len(stale))
+        forgotten = forget_batches(store, now - KEEP_BATCHES)
+        if (stale or forgotten) and commit(self.tm):
+            if stale:
+                logger.warning("notifications: %d job(s) of a stopped worker queued again", len(stale))
+        else:
+            self.tm.abort()
         return len(stale)
+
+    def queue_due(self, now=None) -> int:
+        """Jobs of items whose effective date has come go back to the queue; those of items
+        deleted meanwhile are dropped. One catalog search; a write only when one is due."""
+        now = now if now is not None else self.clock()
+        self.tm.begin()
+        store = self.store
+        waiting = deferred_jobs(store) if store is not None else None
+        if not waiting:
+            self.tm.abort()
+            return 0
+        brains = {brain.UID: brain for brain in self.site.portal_catalog.unrestrictedSearchResults(UID=list(waiting.keys()))}
+        due = []
+        for uid in list(waiting.keys()):
+            brain = brains.get(uid)
+            effective = brain_effective_time(brain) if brain is not None else None
+            if brain is None or effective is None or effective <= now:
+                due.append(uid)
+        if not due:
+            self.tm.abort()
+            return 0
+        for uid in due:
+            job = waiting.pop(uid)
+            # Queued at its effective date, behind the jobs already waiting for it.
+            store.jobs[new_job_key(min(job.get("due", now), now))] = job
+        if commit(self.tm):
+            return len(due)
+        return 0
 
     def claim(self, limit=CLAIM_BATCH) -> list:
         """Move up to `limit` jobs to `claimed` and commit; [] if none, or another worker won."""
@@ -166,7 +219,7 @@ class SiteWork:
         if store is None or not store.jobs:
             self.tm.abort()
             return []
-        now, me = time.time(), claimant()
+        now, me = self.clock(), claimant()
         batch = []
         for key in list(itertools.islice(store.jobs.keys(), limit)):
             job = store.jobs.pop(key)
@@ -185,26 +238,53 @@ class SiteWork:
             if commit(self.tm):
                 return
 
-    def finish(self, key, entry):
-        """The job is done: drop the claim, keep the item for the digest."""
-        for _ in range(5):
-            self.tm.begin()
-            store = self.store
-            store.claimed.pop(key, None)
-            if entry is not None:
-                store.published[(entry["published_at"], entry["uid"])] = entry
-            if commit(self.tm):
-                return
-        logger.error("notifications: could not record job %s after 5 conflicts", key)
-
     def handle(self, key, job) -> int:
-        """Tell the `immediate` people of the job's item; return how many mails were written."""
-        self.tm.begin()
+        """Tell the `immediate` people of the job's item; return how many mails were written.
+
+        The mails, the end of the job and the item's record for the digest are one
+        transaction: on a conflict it is aborted (its staged mails deleted) and done again,
+        so a retried job writes its mails once."""
+        for _ in range(HANDLE_TRIES):
+            self.tm.begin()
+            try:
+                written, entry = self._handle(key, job)
+            except Exception:
+                self.tm.abort()
+                raise
+            if commit(self.tm):
+                if written:
+                    self.wake_sender()
+                if entry is not None:
+                    logger.log(
+                        logging.INFO if written else logging.DEBUG,
+                        "notifications: %r published; %d immediate mail(s)", entry["title"], written,
+                    )
+                return written
+        # The claim stays: the job is done again after STALE_CLAIM; nothing was written.
+        logger.error("notifications: job %s not recorded after %d conflicts; tried again later", key, HANDLE_TRIES)
+        return 0
+
+    def _handle(self, key, job):
+        """In the current transaction: (mails staged, entry or None)."""
+        store = self.store
+        now = self.clock()
+        store.claimed.pop(key, None)
         obj = find_item(self.site, job["uid"])
         if obj is None:
-            self.tm.abort()
-            self.finish(key, None)
-            return 0
+            return 0, None
+        when = announcement(obj, now)
+        if when == LATER:
+            # Told when it becomes effective; a second publication of the same item before
+            # then shares this one job.
+            deferred_jobs(store, create=True)[job["uid"]] = {**job, "due": effective_time(obj)}
+            logger.debug("notifications: %r waits for its effective date", obj.Title())
+            return 0, None
+        if when == NEVER:
+            return 0, None
+        if job.get("due") is not None:
+            # Announced as published at its effective date (the mail's date, the digest's day).
+            effective = effective_time(obj) or job["queued_at"]
+            job = {**job, "queued_at": max(job["queued_at"], min(effective, now))}
         entry = entry_for(obj, job)
         immediate = PreferenceReader(self.site).with_choice(IMMEDIATE_CHOICE)
         written = 0
@@ -216,20 +296,20 @@ class SiteWork:
                 audience.close()
             sender = mail_from(self.site, self.config)
             self.outbox.ensure()
+            txn = self.tm.get()
             for person in sorted(people.values()):
                 if person.email:
-                    self.outbox.add(immediate_message(entry, person, sender), IMMEDIATE)
+                    self.outbox.stage(immediate_message(entry, person, sender), txn, IMMEDIATE)
                     written += 1
-        self.tm.abort()
-        self.finish(key, entry)
-        if written:
-            self.wake_sender()
-        logger.log(logging.INFO if written else logging.DEBUG, "notifications: %r published; %d immediate mail(s)", entry["title"], written)
-        return written
+            if written:
+                record_batch(store, self.outbox.batch_for(txn), now)
+        store.published[(entry["published_at"], entry["uid"])] = entry
+        return written, entry
 
     def process_jobs(self, stopping=lambda: False) -> int:
         """Claim and handle jobs until none is left; return how many were handled."""
         self.requeue_stale()
+        self.queue_due()
         done = 0
         while not stopping():
             batch = self.claim()
@@ -244,6 +324,13 @@ class SiteWork:
                     raise
                 done += 1
         return done
+
+    def recorded_batches(self) -> set:
+        self.tm.begin()
+        store = self.store
+        batches = recorded_batches(store, self.clock() - KEEP_BATCHES) if store is not None else set()
+        self.tm.abort()
+        return batches
 
     def run(self, stopping=lambda: False):
         self.process_jobs(stopping)
@@ -291,13 +378,24 @@ def each_site(db, tm):
         connection.close()
 
 
-def run_once(db, config=None, outbox=None, wake_sender=lambda: None, stopping=lambda: False, audience_factory=Audience):
+def run_once(db, config=None, outbox=None, wake_sender=lambda: None, stopping=lambda: False, audience_factory=Audience, clock=time.time):
     """One pass of the worker over every site of `db` (what the thread repeats; tests call it)."""
     config = config or current_config()
     outbox = outbox or Outbox(config.outbox_dir())
     tm = transaction.TransactionManager()
+    batches = set()
+    needs_recovery = outbox.has_stale_staged(clock())
     for site in each_site(db, tm):
-        SiteWork(site, tm, config, outbox, wake_sender, audience_factory).run(stopping)
+        work = SiteWork(site, tm, config, outbox, wake_sender, audience_factory, clock)
+        if needs_recovery:
+            batches |= work.recorded_batches()
+        work.run(stopping)
+    if needs_recovery:
+        # After every site: a batch is known to one site only, and mail is deleted only if
+        # no site knows it.
+        moved, _ = outbox.recover(batches.__contains__, clock())
+        if moved:
+            wake_sender()
 
 
 class Worker(threading.Thread):
