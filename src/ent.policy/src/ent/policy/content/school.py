@@ -9,6 +9,8 @@ from ent.policy.groups import school_editors_group
 from ent.policy.groups import school_group
 from ent.policy.groups import school_groups
 from ent.policy.groups import SCHOOL_PROFILES
+from ent.policy.hardening.urls import check_url
+from ent.policy.hardening.urls import is_safe_url
 from ent.policy.uai import InvalidUAI
 from ent.policy.uai import normalize_uai
 from plone import api
@@ -105,7 +107,8 @@ class ISchool(model.Schema):
     insee_code = schema.TextLine(title=_("Code INSEE de la commune"), required=False, constraint=check_insee)
     phone = schema.TextLine(title=_("Téléphone"), required=False)
     email = Email(title=_("Courriel"), required=False)
-    website = schema.URI(title=_("Site web"), required=False)
+    # http, https or mailto only: the school's home page links to it.
+    website = schema.URI(title=_("Site web"), required=False, constraint=check_url)
     latitude = schema.Float(title=_("Latitude"), required=False, min=-90.0, max=90.0)
     longitude = schema.Float(title=_("Longitude"), required=False, min=-180.0, max=180.0)
     principal_name = schema.TextLine(title=_("Chef d'établissement"), required=False)
@@ -149,6 +152,11 @@ class School(Container):
             "ulis": bool(self.ulis),
             "priority_education": self.priority_education or None,
         }
+
+    def website_link(self):
+        """The website to link to, or None: a value stored before links were checked
+        (a `javascript:` one) is not rendered."""
+        return self.website if is_safe_url(self.website) else None
 
 
 @implementer(INameFromTitle)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from ent.policy.content.school import find_school_by_uai
 from ent.policy.content.school import PRIORITY_EDUCATION
+from ent.policy.hardening.urls import is_safe_url
 from ent.policy.uai import InvalidUAI
 from ent.policy.uai import normalize_uai
 from pathlib import Path
@@ -186,7 +187,7 @@ def school_values(row: dict) -> tuple[str, dict]:
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
         raise RowError(f"email={email!r} is not an e-mail address")
     website = row.get("website", "")
-    if website and not re.match(r"https?://\S+$", website):
+    if website and not (re.match(r"https?://\S+$", website) and is_safe_url(website)):
         raise RowError(f"website={website!r} is not an http(s) address")
     priority = row.get("priority_education", "").upper()
     if priority and priority not in PRIORITY_EDUCATION:
