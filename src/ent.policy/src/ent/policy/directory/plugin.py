@@ -12,6 +12,7 @@
   `@login` can say "directory unavailable" instead of "wrong password".
 """
 from .config import current_config
+from .readonly import ReadOnlyDirectory
 from .shape import DEACTIVATED
 from node.ext.ldap.interfaces import ILDAPGroupsConfig
 from node.ext.ldap.interfaces import ILDAPProps
@@ -72,7 +73,7 @@ def directory_unavailable(request) -> bool:
 
 
 @implementer(IEntDirectoryPlugin)
-class EntDirectoryPlugin(ldap_plugin.LDAPPlugin):
+class EntDirectoryPlugin(ReadOnlyDirectory, ldap_plugin.LDAPPlugin):
     meta_type = "ENT Directory Plugin"
 
     def _failed_recently(self):
