@@ -231,10 +231,17 @@ class Outbox:
         return len(self.pending())
 
     def rejected_count(self) -> int:
-        try:
-            return sum(1 for entry in os.scandir(self.rejected) if entry.is_file())
-        except FileNotFoundError:
-            return 0
+        return _files_in(self.rejected)
+
+    def interrupted_count(self) -> int:
+        return _files_in(self.interrupted)
+
+
+def _files_in(folder) -> int:
+    try:
+        return sum(1 for entry in os.scandir(folder) if entry.is_file())
+    except FileNotFoundError:
+        return 0
 
 
 @implementer(IDataManagerSavepoint)

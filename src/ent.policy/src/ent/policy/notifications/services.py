@@ -16,6 +16,7 @@ from .preferences import get_preference
 from .preferences import InvalidPreference
 from .preferences import set_preference
 from .preferences import TITLES
+from .store import deferred_jobs
 from .store import get_store
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
@@ -86,6 +87,8 @@ def status(site, config=None):
         "worker": worker.RUNTIME.running,
         "jobs": len(store.jobs) if store is not None else 0,
         "claimed": len(store.claimed) if store is not None else 0,
+        # Items published with an effective date to come: announced on that date.
+        "deferred": len(deferred_jobs(store) or ()) if store is not None else 0,
         "published": len(store.published) if store is not None else 0,
         "digest": {
             "hour": config.digest_hour,
@@ -94,7 +97,7 @@ def status(site, config=None):
             "requested": bool(digest and digest.requested_at),
             "running": bool(digest and digest.running),
         },
-        "outbox": {"waiting": outbox.count(), "rejected": outbox.rejected_count()},
+        "outbox": {"waiting": outbox.count(), "rejected": outbox.rejected_count(), "interrupted": outbox.interrupted_count()},
         "smtp": f"{config.smtp_host}:{config.smtp_port}",
     }
 
