@@ -85,7 +85,15 @@ def prepare(settings):
 def serve(settings, application, sock):
     from waitress import create_server
 
-    server = create_server(application, sockets=[sock], threads=settings.threads, ident="ENT")
+    from ent.policy.hardening.bodylimit import EntChannel
+    from ent.policy.hardening.bodylimit import waitress_limit
+
+    # A body over ENT_MAX_UPLOAD_MB is refused by waitress before it is read (413).
+    server = create_server(
+        application, sockets=[sock], threads=settings.threads, ident="ENT",
+        max_request_body_size=waitress_limit(settings.max_upload_mb),
+    )  # fmt: skip
+    server.channel_class = EntChannel
 
     def stop(signum, frame):
         raise Stop()

@@ -47,6 +47,9 @@ def template_values(settings: Settings) -> dict:
         "debug_mode": "on" if settings.debug else "off",
         "cache_size": settings.zodb_cache_size,
         "timezone": settings.timezone,
+        "max_upload_mb": settings.max_upload_mb,
+        # waitress refuses a body of this size or more: one byte above the limit.
+        "max_request_body_size": settings.max_upload_mb * 1024 * 1024 + 1,
     }
     storage_template = settings.templates / "storage" / f"{settings.storage}.conf.in"
     values["storage"] = render(storage_template.read_text(encoding="utf-8"), values)

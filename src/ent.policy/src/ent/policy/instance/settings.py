@@ -43,6 +43,8 @@ class Settings:
     ldap_uri: str | None
     ldap_port: int | None
     demo_password: str = field(repr=False, default="")
+    #: Largest request body accepted, in MB (ent.policy.hardening.bodylimit).
+    max_upload_mb: int = 50
 
     @property
     def local_directory(self) -> bool:
@@ -160,6 +162,12 @@ def load(environ, home) -> Settings:
         read_notification_config(environ)
     except ValueError as error:
         raise SettingsError(str(error)) from None
+    try:
+        from ent.policy.directory.readonly import read_account_url
+
+        read_account_url(environ)
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
 
     return Settings(
         home=home,
@@ -179,4 +187,5 @@ def load(environ, home) -> Settings:
         ldap_uri=ldap_uri,
         ldap_port=_integer(environ, "ENT_LDAP_PORT", None, 1, 65535),
         demo_password=environ.get("ENT_DEMO_PASSWORD") or "demo",
+        max_upload_mb=_integer(environ, "ENT_MAX_UPLOAD_MB", 50, 1, 10240),
     )
