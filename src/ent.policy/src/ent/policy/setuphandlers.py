@@ -20,11 +20,13 @@ class HiddenProfiles:
 def post_install(context):
     """Post install script for ent.policy:default: the County portal's structure."""
     from ent.policy.directory.plugin import install_plugin
+    from ent.policy.logins.setup import install_logins
     from ent.policy.structure import create_structure
     from plone import api
 
     portal = api.portal.get()
     install_plugin(portal)
+    install_logins(portal)
     create_structure(portal)
 
 

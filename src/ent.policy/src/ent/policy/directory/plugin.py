@@ -9,11 +9,14 @@
 - user and group searches need at least 3 characters and return a bounded number of
   results: nothing lists the whole directory;
 - when the directory does not answer, the request is marked so that the login form and
-  `@login` can say "directory unavailable" instead of "wrong password".
+  `@login` can say "directory unavailable" instead of "wrong password". Only a failure to
+  reach the directory counts (`HEALTH`, one state for the whole process): a malformed
+  password or an error of ours never makes the directory look down.
 """
 from .config import current_config
 from .readonly import ReadOnlyDirectory
 from .shape import DEACTIVATED
+from ent.policy.logins.credentials import credentials_problem
 from node.ext.ldap.interfaces import ILDAPGroupsConfig
 from node.ext.ldap.interfaces import ILDAPProps
 from node.ext.ldap.interfaces import ILDAPUsersConfig
@@ -21,13 +24,13 @@ from node.ext.ldap.properties import BINARY_DEFAULTS
 from node.ext.ldap.properties import MULTIVALUED_DEFAULTS
 from node.ext.ldap.scope import ONELEVEL
 from pas.plugins.ldap import plugin as ldap_plugin
-from pas.plugins.ldap.cache import get_plugin_cache
 from pas.plugins.ldap.cache import RequestPluginCache
 from pas.plugins.ldap.interfaces import ICacheSettingsRecordProvider
 from pas.plugins.ldap.interfaces import IPluginCacheHandler
 from pas.plugins.ldap.interfaces import VALUE_NOT_CACHED
 from Products.PlonePAS.interfaces.group import IGroupIntrospection
 from Products.PlonePAS.plugins.group import PloneGroup
+from Products.PluggableAuthService.interfaces.plugins import IAuthenticationPlugin
 from Products.PluggableAuthService.interfaces.plugins import IPropertiesPlugin
 from Products.PluggableAuthService.interfaces.plugins import IRolesPlugin
 from zope.component import adapter
@@ -36,6 +39,8 @@ from zope.interface import implementer
 from zope.interface import Interface
 
 import ldap
+import ldap.filter
+import logging
 import re
 import threading
 import time
@@ -51,6 +56,9 @@ LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
 SEARCH_TEXT = re.compile(r"^[\w .@'-]+$", re.UNICODE)
 MIN_SEARCH = 3
 UNAVAILABLE = "ent.directory_unavailable"
+#: The errors that say the directory cannot be reached or does not answer in time.
+OUTAGE_ERRORS = (ldap.SERVER_DOWN, ldap.TIMEOUT, ldap.CONNECT_ERROR, ldap.UNAVAILABLE, ldap.BUSY, ldap.TIMELIMIT_EXCEEDED)
+logger = logging.getLogger("ent.policy.directory")
 
 
 class IEntDirectoryPlugin(Interface):
@@ -72,26 +80,72 @@ def directory_unavailable(request) -> bool:
     return bool(request.get(UNAVAILABLE, False))
 
 
+class DirectoryHealth:
+    """Whether the directory answered lately: one state for the process, not per thread.
+
+    pas.plugins.ldap keeps it in a volatile attribute of the plugin (one per ZODB
+    connection, so each worker thread waited for the dead directory in turn) and counts
+    any exception, a list given as password included, as an outage.
+    """
+
+    def __init__(self):
+        self.failed_at = None
+        #: Bumped at each outage: the trees built before hold dead connections.
+        self.generation = 0
+        self._lock = threading.Lock()
+
+    def failed_recently(self) -> bool:
+        failed_at = self.failed_at
+        return failed_at is not None and time.monotonic() - failed_at < RETRY_AFTER
+
+    def failed(self, error):
+        with self._lock:
+            self.failed_at = time.monotonic()
+            self.generation += 1
+        logger.error("directory unavailable: %s", error)
+
+    def reset(self):
+        with self._lock:
+            self.failed_at = None
+            self.generation += 1
+
+    def call(self, function, default=None, outage=OUTAGE_ERRORS):
+        """function(), or `default` without waiting while the directory is known down.
+
+        Only `outage` errors count against the directory; any other error is logged and
+        gives `default`.
+        """
+        if self.failed_recently():
+            mark_unavailable()
+            return default
+        try:
+            return function()
+        except outage as error:
+            self.failed(error)
+            mark_unavailable()
+            return default
+        except Exception:
+            logger.exception("directory call failed (not an outage)")
+            return default
+
+
+HEALTH = DirectoryHealth()
+
+
 @implementer(IEntDirectoryPlugin)
 class EntDirectoryPlugin(ReadOnlyDirectory, ldap_plugin.LDAPPlugin):
     meta_type = "ENT Directory Plugin"
 
     def _failed_recently(self):
-        failed_at = getattr(self, "_v_ldaperror_timeout", None)
-        failed = failed_at is not None and time.time() - failed_at < RETRY_AFTER
-        if failed:
-            # The cached tree may hold a dead connection: start afresh once it is back.
-            get_plugin_cache(self).invalidate()
-        return failed
+        return HEALTH.failed_recently()
 
     def _principals(self, kind):
         """pas.plugins.ldap's `users` or `groups` node; None without or while the directory fails."""
         if not current_config().enabled:
             return None
-        node = getattr(ldap_plugin.LDAPPlugin, kind).fget(self)
-        if node is None and self._failed_recently():
-            mark_unavailable()
-        return node
+        # Building the tree binds with the service account, never with what a visitor
+        # typed: any directory error here means the directory cannot be used.
+        return HEALTH.call(lambda: getattr(self._ugm(), kind), outage=ldap.LDAPError)
 
     @property
     def users(self):
@@ -102,13 +156,42 @@ class EntDirectoryPlugin(ReadOnlyDirectory, ldap_plugin.LDAPPlugin):
         return self._principals("groups")
 
     def authenticateCredentials(self, credentials):
-        login = credentials.get("login")
+        login, password = credentials.get("login"), credentials.get("password")
         if not current_config().enabled or not is_login(login):
             return None
-        result = super().authenticateCredentials(credentials)
-        if result is None and self._failed_recently():
-            mark_unavailable()
-        return result
+        if credentials_problem(login, password) is not None:
+            return None  # never sent to the directory: a wrong password, not an outage
+        if not self.is_plugin_active(IAuthenticationPlugin):
+            return None
+        users = self.users
+        if not users:
+            return None
+        userid = HEALTH.call(lambda: users.authenticate(login, password))
+        return (userid, login) if userid else None
+
+    def account_active(self, userid):
+        """True if the directory has this account and it is not deactivated, False if
+        not, None when the directory cannot tell (unavailable). Asks the directory itself,
+        past every cache: a token must end within a minute of the account."""
+        if not current_config().enabled:
+            return False
+        if not is_login(userid):
+            return False
+        users = self.users
+        if not users:
+            return None
+        config = current_config()
+        # The filter of EnvironmentUsersConfig, for this one account.
+        query = f"(&{config.users_filter}(!(description={DEACTIVATED}))({config.login_attribute}={ldap.filter.escape_filter_chars(userid)}))"
+        session = users.context.ldap_session
+        found = HEALTH.call(
+            lambda: session.search(
+                queryFilter=query, scope=ONELEVEL, baseDN=config.users_base, force_reload=True, attrlist=["dn"]
+            )
+        )
+        if found is None:
+            return None
+        return bool(found)
 
     def getGroupById(self, group_id):
         """pas.plugins.ldap lists every group to check that one exists; look it up instead."""
@@ -149,8 +232,18 @@ class EntDirectoryPlugin(ReadOnlyDirectory, ldap_plugin.LDAPPlugin):
             key = (id, login)
             if MISSING.fresh(key):
                 return ()
-            found = super().enumerateUsers(id=id, login=login, exact_match=True, max_results=limit)
-            if not found and not self._failed_recently():  # a failed directory proves nothing
+            users = self.users
+            if not users:
+                return ()
+            criteria = {k: v for k, v in (("id", id), ("login", login)) if v is not None}
+            failures = HEALTH.generation
+            matches = HEALTH.call(
+                lambda: users.search(criteria=criteria, attrlist=("login",), exact_match=True), default=None
+            )
+            if matches is None:
+                return ()  # the directory failed (or the answer was not unique): proves nothing
+            found = [{"id": uid, "login": attrs["login"][0], "pluginid": self.getId()} for uid, attrs in matches][:limit]
+            if not found and HEALTH.generation == failures:
                 MISSING.add(key)
             return found
         criteria = {k: v for k, v in dict(kw, id=id, login=login).items() if isinstance(v, str) and v.strip()}
@@ -164,9 +257,12 @@ class EntDirectoryPlugin(ReadOnlyDirectory, ldap_plugin.LDAPPlugin):
             return ()
         # One page of at most `limit` entries: the directory never sends more.
         criteria = {key: value.strip().rstrip("*") + "*" for key, value in criteria.items()}
-        found, _ = users.raw_search(
-            criteria=criteria, attrlist=("login",), exact_match=False, page_size=limit, cookie=""
+        page = HEALTH.call(
+            lambda: users.raw_search(criteria=criteria, attrlist=("login",), exact_match=False, page_size=limit, cookie="")
         )
+        if page is None:
+            return ()
+        found, _ = page
         plugin_id = self.getId()
         return [{"id": uid, "login": attrs["login"][0], "pluginid": plugin_id} for uid, attrs in found[:limit]]
 
@@ -324,14 +420,21 @@ class ProcessCache(RequestPluginCache):
     def get(self):
         seconds = current_config().cache_seconds
         cached = getattr(self.context, self._key(), None)
-        if seconds and cached is not None and time.monotonic() - cached[0] < seconds:
-            return cached[1]
+        if (
+            seconds
+            and cached is not None
+            and cached[1] == HEALTH.generation  # built before an outage: dead connection
+            and time.monotonic() - cached[0] < seconds
+        ):
+            return cached[2]
+        if cached is not None and cached[1] != HEALTH.generation:
+            self.invalidate()
         return super().get()
 
     def set(self, value):
         super().set(value)
         if current_config().cache_seconds:
-            setattr(self.context, self._key(), (time.monotonic(), value))
+            setattr(self.context, self._key(), (time.monotonic(), HEALTH.generation, value))
 
     def invalidate(self):
         super().invalidate()
@@ -356,6 +459,8 @@ class MemcachedServersProvider:
 
 
 CACHE_ID = "ent-directory-cache"
+#: The log-in throttle's plugin id (ent.policy.logins.throttle.PLUGIN_ID).
+AHEAD_OF_DIRECTORY = "ent-login-throttle"
 #: How long PAS keeps what it learned of a user (properties, groups, roles).
 CACHE_SECONDS = 60
 
@@ -391,7 +496,11 @@ def install_plugin(portal):
             continue
         if PLUGIN_ID not in pas.plugins.listPluginIds(interface):
             pas.plugins.activatePlugin(interface, PLUGIN_ID)
-        while pas.plugins.listPluginIds(interface)[0] != PLUGIN_ID:
+        # First, but after the log-in throttle (ent.policy.logins), which must see
+        # every password before anyone checks it.
+        while (ids := pas.plugins.listPluginIds(interface)).index(PLUGIN_ID) > 0 and ids[0] != AHEAD_OF_DIRECTORY:
+            pas.plugins.movePluginsUp(interface, [PLUGIN_ID])
+        while (ids := pas.plugins.listPluginIds(interface)).index(PLUGIN_ID) > 1:
             pas.plugins.movePluginsUp(interface, [PLUGIN_ID])
     return plugin
 

@@ -1,0 +1,99 @@
+"""The log-in settings (throttling, tokens, proxies), read from the environment once.
+
+Like every ENT setting each has one environment variable (docs/security.md); a bad value
+raises `LoginConfigError` naming the variable.
+"""
+from dataclasses import dataclass
+from ipaddress import ip_network
+
+import os
+
+
+class LoginConfigError(ValueError):
+    """A log-in setting has a value the ENT cannot use; the message names it."""
+
+
+def _number(environ, name, default, low, high, kind=int):
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise LoginConfigError(f"{name}={raw!r} is not a number (expected {low} to {high})") from None
+    if not low <= value <= high:
+        raise LoginConfigError(f"{name}={raw!r} is out of range (expected {low} to {high})")
+    return value
+
+
+def _flag(environ, name, default):
+    raw = environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    word = raw.strip().lower()
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
+    raise LoginConfigError(f"{name}={raw!r} is not a yes/no value (use 1 or 0)")
+
+
+def _networks(environ, name):
+    raw = environ.get(name, "").strip()
+    networks = []
+    for part in raw.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            networks.append(ip_network(part, strict=False))
+        except ValueError:
+            raise LoginConfigError(f"{name}: {part!r} is not an IP address or network") from None
+    return tuple(networks)
+
+
+@dataclass(frozen=True)
+class LoginConfig:
+    #: Off (ENT_LOGIN_THROTTLE=0): failed log-ins are neither counted nor refused.
+    throttle: bool = True
+    #: Failed log-ins of one account (from any address) before it is locked.
+    account_limit: int = 10
+    #: Failed log-ins from one address (for any account) before it is locked.
+    address_limit: int = 100
+    #: Seconds after which failures are forgotten when none followed.
+    window_seconds: int = 900
+    #: Seconds a lock lasts; it always ends.
+    lock_seconds: int = 900
+    #: Proxies whose X-Forwarded-For is believed; else the address is REMOTE_ADDR.
+    trusted_proxies: tuple = ()
+    #: Seconds a token of @login (or @login-renew) is valid.
+    token_lifetime: int = 43200
+
+
+def read_config(environ=None) -> LoginConfig:
+    environ = os.environ if environ is None else environ
+    return LoginConfig(
+        throttle=_flag(environ, "ENT_LOGIN_THROTTLE", True),
+        account_limit=_number(environ, "ENT_LOGIN_ACCOUNT_LIMIT", 10, 2, 1000),
+        address_limit=_number(environ, "ENT_LOGIN_ADDRESS_LIMIT", 100, 2, 100000),
+        window_seconds=_number(environ, "ENT_LOGIN_WINDOW", 900, 1, 86400),
+        lock_seconds=_number(environ, "ENT_LOGIN_LOCK_SECONDS", 900, 1, 86400),
+        trusted_proxies=_networks(environ, "ENT_TRUSTED_PROXIES"),
+        token_lifetime=_number(environ, "ENT_TOKEN_LIFETIME", 43200, 60, 30 * 86400),
+    )
+
+
+_config = None
+
+
+def current_config() -> LoginConfig:
+    """The settings of this process, read once."""
+    global _config
+    if _config is None:
+        _config = read_config()
+    return _config
+
+
+def reset_config():
+    global _config
+    _config = None

@@ -1,0 +1,22 @@
+"""What a login and a password must look like before anything checks them.
+
+One place for every entrance (`@login`, the login form, HTTP Basic, the directory plugin):
+a value that is not a short string is refused at once, and never reaches the directory.
+"""
+#: Longer than any real login or password; bounds the work a request can ask for.
+MAX_LOGIN = 256
+MAX_PASSWORD = 1024
+
+
+def credentials_problem(login, password) -> str | None:
+    """Why these credentials cannot be checked (one line, English), or None if they can."""
+    for name, value, limit in (("login", login, MAX_LOGIN), ("password", password, MAX_PASSWORD)):
+        if not isinstance(value, str):
+            return f"{name} must be a string"
+        if not value:
+            return f"{name} must not be empty"
+        if len(value) > limit:
+            return f"{name} is longer than {limit} characters"
+        if "\x00" in value:
+            return f"{name} contains a NUL character"
+    return None
