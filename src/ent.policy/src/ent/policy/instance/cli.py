@@ -82,6 +82,14 @@ def prepare(settings):
     return application
 
 
+def proxy_settings(settings) -> dict:
+    """waitress believes X-Forwarded-Proto from ENT_TRUSTED_PROXY only (then the request is
+    https for Zope: URLs, HSTS); from anyone else the header is dropped."""
+    if not settings.trusted_proxy:
+        return {}
+    return {"trusted_proxy": settings.trusted_proxy, "trusted_proxy_headers": {"x-forwarded-proto"}}
+
+
 def serve(settings, application, sock):
     from waitress import create_server
 
@@ -92,6 +100,7 @@ def serve(settings, application, sock):
     server = create_server(
         application, sockets=[sock], threads=settings.threads, ident="ENT",
         max_request_body_size=waitress_limit(settings.max_upload_mb),
+        **proxy_settings(settings),
     )  # fmt: skip
     server.channel_class = EntChannel
 

@@ -45,6 +45,8 @@ class Settings:
     demo_password: str = field(repr=False, default="")
     #: Largest request body accepted, in MB (ent.policy.hardening.bodylimit).
     max_upload_mb: int = 50
+    #: Address of the HTTPS proxy whose X-Forwarded-Proto waitress believes (HSTS, URLs).
+    trusted_proxy: str | None = None
 
     @property
     def local_directory(self) -> bool:
@@ -109,6 +111,17 @@ def _host(raw):
     except (socket.gaierror, UnicodeError):
         raise SettingsError(f"ENT_HOST={raw!r} is neither an IP address nor a host name this machine resolves") from None
     return host
+
+
+def _trusted_proxy(raw):
+    value = raw.strip()
+    if not value:
+        return None
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        raise SettingsError(f"ENT_TRUSTED_PROXY={raw!r} is not an IP address (the HTTPS proxy's, e.g. 127.0.0.1)") from None
+    return value
 
 
 def load(environ, home) -> Settings:
@@ -188,4 +201,5 @@ def load(environ, home) -> Settings:
         ldap_port=_integer(environ, "ENT_LDAP_PORT", None, 1, 65535),
         demo_password=environ.get("ENT_DEMO_PASSWORD") or "demo",
         max_upload_mb=_integer(environ, "ENT_MAX_UPLOAD_MB", 50, 1, 10240),
+        trusted_proxy=_trusted_proxy(environ.get("ENT_TRUSTED_PROXY", "")),
     )
