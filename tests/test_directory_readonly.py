@@ -160,3 +160,13 @@ class TestPages:
         response = session.post(f"{instance.url}/mail_password", data={"userid": PARENT}, timeout=30)
         assert "annuaire du Département" in response.text
         assert entry(instance, PARENT) == before
+
+
+class TestAccountUrlSetting:
+    def test_http_and_https_only(self, project):
+        from ent.policy.instance import settings as settings_module
+
+        assert settings_module.load({"ENT_ACCOUNT_URL": ACCOUNT_URL}, project)
+        for bad in ("javascript:alert(1)", "ftp://compte.example/", "compte.example", "https://"):
+            with pytest.raises(settings_module.SettingsError, match="ENT_ACCOUNT_URL="):
+                settings_module.load({"ENT_ACCOUNT_URL": bad}, project)

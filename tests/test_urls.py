@@ -168,3 +168,19 @@ class TestEvent:
             headers=JSON, auth=AUTH, timeout=30,
         )  # fmt: skip
         assert response.status_code == 400, response.text[:3000]
+
+
+class TestUpgrade:
+    def test_clear_unsafe_links(self, portal):
+        from ent.policy.hardening.links import clear_unsafe_links
+
+        with api.env.adopt_roles(["Manager"]):
+            import_schools(portal["colleges"], csv_bytes(ASPET))
+            school = portal["colleges"]["0310001h"]
+            school.website = "javascript:alert(1)"
+            event = api.content.create(container=portal, type="Event", id="sortie", title="Sortie")
+            event.event_url = "https://musee.example.org/"
+            cleared = clear_unsafe_links(portal)
+        assert cleared == ["/plone/colleges/0310001h"]
+        assert school.website is None
+        assert event.event_url == "https://musee.example.org/"

@@ -67,3 +67,41 @@ class SafeURIFieldDeserializer(DefaultFieldDeserializer):
             if isinstance(error, ValidationError):
                 raise
             raise RefusedURL(f"{value!r}: {error.args[0] if error.args else 'link refused'}") from None
+
+
+def clear_unsafe_links(context=None):
+    """Upgrade step: empty the links stored before they were checked.
+
+    A School's `website` and an Event's `event_url` that is not http, https or mailto
+    becomes empty (the home page already hid it; REST showed it). A Link's target is
+    required, so an unsafe one is only logged for its editors to fix. Returns the paths.
+    """
+    from .urls import is_safe_url
+    from plone import api
+
+    import logging
+
+    logger = logging.getLogger("ent.policy.hardening")
+    catalog = api.portal.get_tool("portal_catalog")
+    cleared = []
+    for portal_type, name in (("School", "website"), ("Event", "event_url"), ("Link", "remoteUrl")):
+        for brain in catalog.unrestrictedSearchResults(portal_type=portal_type):
+            item = brain._unrestrictedGetObject()
+            value = getattr(item, name, None)
+            if not value or is_safe_url(value) or (portal_type == "Link" and _relative_ok(value)):
+                continue
+            if portal_type == "Link":
+                logger.warning("Link %s has an unsafe target %r: fix it", brain.getPath(), value)
+                continue
+            setattr(item, name, None)
+            item.reindexObject()
+            cleared.append(brain.getPath())
+            logger.info("cleared the unsafe %s %r of %s", name, value, brain.getPath())
+    return cleared
+
+
+def _relative_ok(value):
+    try:
+        return check_url(value, relative=True)
+    except UnsafeURL:
+        return False
