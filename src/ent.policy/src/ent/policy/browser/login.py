@@ -57,7 +57,7 @@ class Login(RestLogin):
         if not isinstance(data, dict):
             return self.error(400, "Bad Request", "The body must be a JSON object with login and password.")
         if "login" in data and "password" in data:
-            problem = credentials_problem(data["login"], data["password"])
+            problem = credentials_problem(data["login"], data["password"], login_characters=False)
             if problem is not None:
                 return self.error(400, "Bad Request", f"Invalid credentials: {problem}.")
         result = super().reply()

@@ -237,11 +237,16 @@ class EntDirectoryPlugin(ReadOnlyDirectory, ldap_plugin.LDAPPlugin):
                 return ()
             criteria = {k: v for k, v in (("id", id), ("login", login)) if v is not None}
             failures = HEALTH.generation
-            matches = HEALTH.call(
-                lambda: users.search(criteria=criteria, attrlist=("login",), exact_match=True), default=None
-            )
+
+            def exact():
+                try:
+                    return users.search(criteria=criteria, attrlist=("login",), exact_match=True)
+                except ValueError:  # node.ext.ldap: none, or more than one
+                    return []
+
+            matches = HEALTH.call(exact, default=None)
             if matches is None:
-                return ()  # the directory failed (or the answer was not unique): proves nothing
+                return ()  # the directory failed: proves nothing
             found = [{"id": uid, "login": attrs["login"][0], "pluginid": self.getId()} for uid, attrs in matches][:limit]
             if not found and HEALTH.generation == failures:
                 MISSING.add(key)

@@ -8,8 +8,12 @@ MAX_LOGIN = 256
 MAX_PASSWORD = 1024
 
 
-def credentials_problem(login, password) -> str | None:
-    """Why these credentials cannot be checked (one line, English), or None if they can."""
+def credentials_problem(login, password, login_characters=True) -> str | None:
+    """Why these credentials cannot be checked (one line, English), or None if they can.
+
+    With login_characters=False a login with a NUL passes: `@login` answers it as any
+    impossible login (401, like an injection attempt), the plugins still refuse it.
+    """
     for name, value, limit in (("login", login, MAX_LOGIN), ("password", password, MAX_PASSWORD)):
         if not isinstance(value, str):
             return f"{name} must be a string"
@@ -17,6 +21,6 @@ def credentials_problem(login, password) -> str | None:
             return f"{name} must not be empty"
         if len(value) > limit:
             return f"{name} is longer than {limit} characters"
-        if "\x00" in value:
+        if "\x00" in value and (name == "password" or login_characters):
             return f"{name} contains a NUL character"
     return None
