@@ -170,3 +170,11 @@ class TestAccountUrlSetting:
         for bad in ("javascript:alert(1)", "ftp://compte.example/", "compte.example", "https://"):
             with pytest.raises(settings_module.SettingsError, match="ENT_ACCOUNT_URL="):
                 settings_module.load({"ENT_ACCOUNT_URL": bad}, project)
+
+
+def test_login_help_without_an_account_service(functional_portal, monkeypatch):
+    """No ENT_ACCOUNT_URL: Plone's help page, for the site's own accounts."""
+    monkeypatch.delenv("ENT_ACCOUNT_URL", raising=False)
+    response = requests.get(f"{functional_portal.absolute_url()}/@@login-help", allow_redirects=False, timeout=30)
+    assert response.status_code == 200
+    assert 'name="form.widgets.reset_password"' in response.text
