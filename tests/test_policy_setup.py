@@ -17,7 +17,7 @@ class TestInstall:
         assert IEntPolicyLayer in browser_layers
 
     def test_profile_version(self, setup_tool):
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1002",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1003",)
 
     @pytest.mark.parametrize("dependency", ["plone.restapi", "collective.easyform", "plone.app.contenttypes"])
     def test_dependencies_installed(self, installer, dependency):
@@ -37,12 +37,38 @@ class TestInstall:
         assert setup_tool.listUpgrades("ent.policy:default") == []
 
     def test_upgrade_from_1000(self, portal, setup_tool):
-        """A site of the first release (1000) upgrades to the schools (1001) and audiences (1002)."""
+        """A site of the first release (1000) upgrades to the schools (1001), audiences (1002) and log-in hardening (1003)."""
         setup_tool.setLastVersionForProfile("ent.policy:default", "1000")
         assert setup_tool.listUpgrades("ent.policy:default"), "no upgrade step from 1000"
         setup_tool.upgradeProfile("ent.policy:default")
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1002",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1003",)
         assert "colleges" in portal.objectIds()
+
+    def test_upgrade_from_1002(self, portal, setup_tool):
+        """1002 → 1003: a site without the log-in throttle and ending tokens gets both."""
+        from ent.policy.logins.setup import uninstall_logins
+        from ent.policy.logins.throttle import PLUGIN_ID
+        from ent.policy.logins.tokens import EntTokenPlugin
+
+        uninstall_logins(portal)
+        assert PLUGIN_ID not in portal.acl_users.objectIds()
+        setup_tool.setLastVersionForProfile("ent.policy:default", "1002")
+        setup_tool.upgradeProfile("ent.policy:default")
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1003",)
+        assert PLUGIN_ID in portal.acl_users.objectIds()
+        assert isinstance(portal.acl_users.jwt_auth, EntTokenPlugin)
+
+    def test_upgrade_from_1002_keywords(self, portal, setup_tool):
+        """1002 → 1003: the site's own keywords vocabulary (what the reader may see)."""
+        from ent.policy.vocabularies import reader_keywords
+        from zope.schema.interfaces import IVocabularyFactory
+
+        registry = portal.getSiteManager()
+        registry.unregisterUtility(provided=IVocabularyFactory, name="plone.app.vocabularies.Keywords")
+        assert registry.queryUtility(IVocabularyFactory, "plone.app.vocabularies.Keywords") is not reader_keywords
+        setup_tool.setLastVersionForProfile("ent.policy:default", "1002")
+        setup_tool.upgradeProfile("ent.policy:default")
+        assert registry.queryUtility(IVocabularyFactory, "plone.app.vocabularies.Keywords") is reader_keywords
 
     def test_uninstall_profile_hidden(self, portal):
         from ent.policy.setuphandlers import HiddenProfiles

@@ -45,9 +45,12 @@ def post_install_demo(context):
 
 
 def uninstall(context):
-    """Uninstall script: remove the directory plugin (content and groups stay)."""
+    """Uninstall script: remove the directory plugin, the log-in throttle and the ENT's
+    tokens (content and groups stay)."""
     from ent.policy.directory.plugin import uninstall_plugin
+    from ent.policy.logins.setup import uninstall_logins
     from plone import api
 
+    uninstall_logins(api.portal.get())
     uninstall_plugin(api.portal.get())
 
