@@ -64,6 +64,7 @@ bench: $(STAMP)-test ## Benchmarks against plain Plone and local users in the sa
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/directory.py $(BENCH_ARGS_DIRECTORY)
 	$(BIN)/python benchmarks/feed.py $(BENCH_ARGS_FEED)
+	$(BIN)/python benchmarks/security.py $(BENCH_ARGS_SECURITY)
 
 .PHONY: versions
 versions: buildout/versions.cfg ## Regenerate buildout's versions.cfg from constraints.txt
