@@ -16,6 +16,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
+import http.client
 import pytest
 import requests
 import shutil
@@ -91,6 +92,15 @@ class TestEveryResponse:
         proxied = requests.get(instance.url, headers={"X-Forwarded-Proto": "https"}, timeout=30)
         check_headers(proxied, https=True)
         assert "max-age=" in proxied.headers["Strict-Transport-Security"]
+        # From any other address the header is dropped by waitress: no HSTS.
+        connection = http.client.HTTPConnection("127.0.0.1", instance.port, timeout=30, source_address=("127.0.0.2", 0))
+        try:
+            connection.request("GET", f"/{instance.url.rsplit('/', 1)[1]}", headers={"X-Forwarded-Proto": "https"})
+            forged = connection.getresponse()
+            assert forged.status == 200 and forged.getheader("X-Content-Type-Options") == "nosniff"
+            assert forged.getheader("Strict-Transport-Security") is None
+        finally:
+            connection.close()
 
 
 def test_trusted_proxy_setting(project):
@@ -100,6 +110,22 @@ def test_trusted_proxy_setting(project):
     assert settings_module.load({"ENT_TRUSTED_PROXY": "10.0.0.2"}, project).trusted_proxy == "10.0.0.2"
     with pytest.raises(settings_module.SettingsError, match="ENT_TRUSTED_PROXY='proxy.example'"):
         settings_module.load({"ENT_TRUSTED_PROXY": "proxy.example"}, project)
+    assert settings_module.load({"ENT_TRUSTED_PROXY": " 0:0::1 "}, project).trusted_proxy == "::1"  # as waitress sees it
+    # The log-in throttle's former setting is refused, not silently ignored.
+    with pytest.raises(settings_module.SettingsError, match="ENT_TRUSTED_PROXIES is no longer read"):
+        settings_module.load({"ENT_TRUSTED_PROXIES": "10.0.0.2"}, project)
+
+
+def test_waitress_is_given_the_proxy(project):
+    from ent.policy.instance import settings as settings_module
+    from ent.policy.instance.cli import proxy_settings
+    from waitress.adjustments import Adjustments
+
+    assert proxy_settings(settings_module.load({}, project)) == {}
+    given = proxy_settings(settings_module.load({"ENT_TRUSTED_PROXY": "10.0.0.2"}, project))
+    adjustments = Adjustments(**given)  # waitress accepts them as they are
+    assert adjustments.trusted_proxy == "10.0.0.2" and adjustments.trusted_proxy_count == 1
+    assert adjustments.trusted_proxy_headers == {"x-forwarded-proto", "x-forwarded-for"}
 
 
 class TestFunctionalLayer:

@@ -43,11 +43,10 @@ HEADERS = {
 
 
 def over_https(environ) -> bool:
-    """Whether the visitor's request came over HTTPS: to waitress, or to a proxy that says
-    so (X-Forwarded-Proto). HSTS on a plain-HTTP answer is ignored by browsers, so a
-    forged header costs nothing."""
-    forwarded = environ.get("HTTP_X_FORWARDED_PROTO", "").split(",")[0].strip().lower()
-    return environ.get("wsgi.url_scheme") == "https" or forwarded == "https"
+    """Whether the visitor's request came over HTTPS: waitress saw it, or the proxy at
+    ENT_TRUSTED_PROXY said so (waitress believes its X-Forwarded-Proto only and sets
+    wsgi.url_scheme: instance.cli.proxy_settings)."""
+    return environ.get("wsgi.url_scheme") == "https"
 
 
 def security_headers(environ) -> dict:

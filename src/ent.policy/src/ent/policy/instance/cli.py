@@ -83,11 +83,17 @@ def prepare(settings):
 
 
 def proxy_settings(settings) -> dict:
-    """waitress believes X-Forwarded-Proto from ENT_TRUSTED_PROXY only (then the request is
-    https for Zope: URLs, HSTS); from anyone else the header is dropped."""
+    """waitress believes the proxy at ENT_TRUSTED_PROXY only: its X-Forwarded-Proto makes
+    the request https for Zope (URLs, HSTS), the last address of its X-Forwarded-For (the
+    one it added itself: trusted_proxy_count 1) becomes REMOTE_ADDR (log-in throttling,
+    access log). From anyone else, or with no proxy set, waitress drops those headers."""
     if not settings.trusted_proxy:
         return {}
-    return {"trusted_proxy": settings.trusted_proxy, "trusted_proxy_headers": {"x-forwarded-proto"}}
+    return {
+        "trusted_proxy": settings.trusted_proxy,
+        "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"},
+        "trusted_proxy_count": 1,
+    }
 
 
 def serve(settings, application, sock):

@@ -45,7 +45,9 @@ class Settings:
     demo_password: str = field(repr=False, default="")
     #: Largest request body accepted, in MB (ent.policy.hardening.bodylimit).
     max_upload_mb: int = 50
-    #: Address of the HTTPS proxy whose X-Forwarded-Proto waitress believes (HSTS, URLs).
+    #: Address of the reverse proxy in front of the ENT, whose X-Forwarded-Proto (HSTS,
+    #: URLs) and X-Forwarded-For (the visitor's address: log-in throttling, access log)
+    #: waitress believes (instance.cli.proxy_settings).
     trusted_proxy: str | None = None
 
     @property
@@ -118,10 +120,14 @@ def _trusted_proxy(raw):
     if not value:
         return None
     try:
-        ipaddress.ip_address(value)
+        address = ipaddress.ip_address(value)
     except ValueError:
-        raise SettingsError(f"ENT_TRUSTED_PROXY={raw!r} is not an IP address (the HTTPS proxy's, e.g. 127.0.0.1)") from None
-    return value
+        raise SettingsError(
+            f"ENT_TRUSTED_PROXY={raw!r} is not an IP address (the reverse proxy's, e.g. 127.0.0.1)"
+        ) from None
+    # waitress compares it, as a string, with the peer's address: the canonical form
+    # ('::1', not '0::1').
+    return str(address)
 
 
 def load(environ, home) -> Settings:
@@ -161,6 +167,10 @@ def load(environ, home) -> Settings:
         ZoneInfo(timezone)
     except Exception:
         raise SettingsError(f"ENT_TIMEZONE={timezone!r} is not a known time zone (e.g. Europe/Paris)") from None
+
+    if "ENT_TRUSTED_PROXIES" in environ:
+        # Ignored silently, every visitor would share the proxy's address (and its lock).
+        raise SettingsError("ENT_TRUSTED_PROXIES is no longer read: set ENT_TRUSTED_PROXY to the proxy's IP address")
 
     ldap_uri = environ.get("ENT_LDAP_URI", "").strip() or None
     try:

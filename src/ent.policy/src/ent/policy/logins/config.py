@@ -1,10 +1,9 @@
-"""The log-in settings (throttling, tokens, proxies), read from the environment once.
+"""The log-in settings (throttling, tokens), read from the environment once.
 
 Like every ENT setting each has one environment variable (docs/security.md); a bad value
 raises `LoginConfigError` naming the variable.
 """
 from dataclasses import dataclass
-from ipaddress import ip_network
 
 import os
 
@@ -38,20 +37,6 @@ def _flag(environ, name, default):
     raise LoginConfigError(f"{name}={raw!r} is not a yes/no value (use 1 or 0)")
 
 
-def _networks(environ, name):
-    raw = environ.get(name, "").strip()
-    networks = []
-    for part in raw.replace(";", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        try:
-            networks.append(ip_network(part, strict=False))
-        except ValueError:
-            raise LoginConfigError(f"{name}: {part!r} is not an IP address or network") from None
-    return tuple(networks)
-
-
 @dataclass(frozen=True)
 class LoginConfig:
     #: Off (ENT_LOGIN_THROTTLE=0): failed log-ins are neither counted nor refused.
@@ -64,8 +49,6 @@ class LoginConfig:
     window_seconds: int = 900
     #: Seconds a lock lasts; it always ends.
     lock_seconds: int = 900
-    #: Proxies whose X-Forwarded-For is believed; else the address is REMOTE_ADDR.
-    trusted_proxies: tuple = ()
     #: Seconds a token of @login (or @login-renew) is valid.
     token_lifetime: int = 43200
 
@@ -78,7 +61,6 @@ def read_config(environ=None) -> LoginConfig:
         address_limit=_number(environ, "ENT_LOGIN_ADDRESS_LIMIT", 100, 2, 100000),
         window_seconds=_number(environ, "ENT_LOGIN_WINDOW", 900, 1, 86400),
         lock_seconds=_number(environ, "ENT_LOGIN_LOCK_SECONDS", 900, 1, 86400),
-        trusted_proxies=_networks(environ, "ENT_TRUSTED_PROXIES"),
         token_lifetime=_number(environ, "ENT_TOKEN_LIFETIME", 43200, 60, 30 * 86400),
     )
 

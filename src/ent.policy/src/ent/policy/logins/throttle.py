@@ -20,7 +20,6 @@ from AccessControl.class_init import InitializeClass
 from Acquisition import aq_base
 from BTrees.OOBTree import OOBTree
 from ent.policy.directory.plugin import directory_unavailable
-from ipaddress import ip_address
 from Products.PluggableAuthService.interfaces.plugins import IAuthenticationPlugin
 from Products.PluggableAuthService.plugins.BasePlugin import BasePlugin
 from ZODB.POSException import ConflictError
@@ -103,34 +102,10 @@ def address_key(address: str) -> str:
     return "address:" + address
 
 
-def client_address(request, trusted=None) -> str:
-    """The client's address: REMOTE_ADDR, unless it is a trusted proxy (ENT_TRUSTED_PROXIES);
-    then the last address of X-Forwarded-For that is not a trusted proxy."""
-    trusted = current_config().trusted_proxies if trusted is None else trusted
-    address = (request.get("REMOTE_ADDR") or "").strip() or "unknown"
-    if not trusted or not _within(address, trusted):
-        return address
-    forwarded = [part.strip() for part in (request.get_header("X-Forwarded-For") or "").split(",") if part.strip()]
-    for hop in reversed(forwarded):
-        if not _within(hop, trusted):
-            return hop if _is_address(hop) else address
-    return address
-
-
-def _is_address(text) -> bool:
-    try:
-        ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _within(text, networks) -> bool:
-    try:
-        address = ip_address(text)
-    except ValueError:
-        return False
-    return any(address in network for network in networks)
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR. Behind the proxy at ENT_TRUSTED_PROXY, waitress
+    has already set it from the proxy's X-Forwarded-For (instance.cli.proxy_settings)."""
+    return (request.get("REMOTE_ADDR") or "").strip() or "unknown"
 
 
 @implementer(IAuthenticationPlugin)
