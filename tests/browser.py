@@ -6,6 +6,7 @@ them), found at their Debian paths or on PATH.
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
+import contextlib
 import pytest
 import shutil
 import tempfile
@@ -31,15 +32,18 @@ def executable(*names):
     pytest.fail(f"none of {', '.join(names)} is installed: run `make test`, which installs them")
 
 
-@pytest.fixture
-def browser():
-    """A fresh browser (its own empty profile), closed after the test."""
+@contextlib.contextmanager
+def chromium_driver(console=False):
+    """A fresh browser (its own empty profile), closed at the end; `console` keeps the
+    console's messages (CSP violations are there)."""
     profile = tempfile.mkdtemp(prefix="ent-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = executable("chromium", "chromium-browser")
     for argument in ARGUMENTS:
         options.add_argument(argument)
     options.add_argument(f"--user-data-dir={profile}")
+    if console:
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable("chromedriver")), options=options)
     driver.implicitly_wait(0)
     try:
@@ -47,3 +51,10 @@ def browser():
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def browser():
+    """A fresh browser (its own empty profile), closed after the test."""
+    with chromium_driver() as driver:
+        yield driver

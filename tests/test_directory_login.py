@@ -25,8 +25,10 @@ def instance(project, tmp_path_factory):
     instance.stop()
 
 
-def rest_login(instance, login, password, timeout=30):
-    return requests.post(f"{instance.url}/@login", json={"login": login, "password": password}, headers=JSON, timeout=timeout)
+def rest_login(instance, login, password, timeout=30, **headers):
+    return requests.post(
+        f"{instance.url}/@login", json={"login": login, "password": password}, headers={**JSON, **headers}, timeout=timeout
+    )
 
 
 def form_login(instance, login, password):

@@ -3,8 +3,7 @@
 Through the real instance (`make run`), in the functional test layer (where the other
 tests run), and in headless Chromium: Plone's pages must work under the policy.
 """
-from browser import ARGUMENTS
-from browser import executable
+from browser import chromium_driver
 from ent.policy.hardening.headers import CONTENT_SECURITY_POLICY
 from ent.policy.hardening.headers import EDITING_CONTENT_SECURITY_POLICY
 from ent.policy.hardening.redirects import is_on_site
@@ -12,15 +11,11 @@ from instance_process import free_port
 from instance_process import Instance
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 import http.client
 import pytest
 import requests
-import shutil
-import tempfile
 import time
 
 
@@ -191,19 +186,8 @@ class TestCameFrom:
 @pytest.fixture
 def chromium():
     """Headless Chromium that keeps the console's messages (CSP violations are there)."""
-    profile = tempfile.mkdtemp(prefix="ent-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = executable("chromium", "chromium-browser")
-    for argument in ARGUMENTS:
-        options.add_argument(argument)
-    options.add_argument(f"--user-data-dir={profile}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable("chromedriver")), options=options)
-    try:
+    with chromium_driver(console=True) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def csp_violations(driver):

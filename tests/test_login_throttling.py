@@ -2,6 +2,8 @@
 with a French message, lifted by an administrator, shared by every instance of a database."""
 from instance_process import free_port
 from instance_process import Instance
+from test_directory_login import form_login
+from test_directory_login import rest_login
 from threading import Thread
 
 import http.client
@@ -43,7 +45,7 @@ class TestRule:
     @pytest.mark.parametrize(
         "environ, message",
         [
-            ({"ENT_LOGIN_ACCOUNT_LIMIT": "ten"}, "ENT_LOGIN_ACCOUNT_LIMIT='ten' is not a number"),
+            ({"ENT_LOGIN_ACCOUNT_LIMIT": "ten"}, "ENT_LOGIN_ACCOUNT_LIMIT='ten' is not a whole number"),
             ({"ENT_LOGIN_LOCK_SECONDS": "0"}, "ENT_LOGIN_LOCK_SECONDS='0' is out of range"),
             ({"ENT_LOGIN_THROTTLE": "maybe"}, "ENT_LOGIN_THROTTLE='maybe' is not a yes/no value"),
         ],
@@ -120,23 +122,6 @@ def instance(project, tmp_path_factory):
     instance.start()
     yield instance
     instance.stop()
-
-
-def rest_login(instance, login, password, **headers):
-    return requests.post(
-        f"{instance.url}/@login", json={"login": login, "password": password}, headers={**JSON, **headers}, timeout=30
-    )
-
-
-def form_login(instance, login, password):
-    session = requests.Session()
-    session.get(f"{instance.url}/login", timeout=30)
-    response = session.post(
-        f"{instance.url}/login",
-        data={"__ac_name": login, "__ac_password": password, "buttons.login": "Se connecter", "came_from": ""},
-        timeout=30,
-    )
-    return session, response
 
 
 def lift(instance, **body):

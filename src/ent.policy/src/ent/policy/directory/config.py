@@ -6,6 +6,9 @@ password lives in ENT_LDAP_BIND_PASSWORD and in this process's memory, nowhere e
 """
 from dataclasses import dataclass
 from dataclasses import field
+from ent.policy.environment import flag
+from ent.policy.environment import number
+from functools import partial
 
 import os
 import re
@@ -15,17 +18,8 @@ class DirectoryConfigError(ValueError):
     """A directory setting has a value the ENT cannot use; the message names it."""
 
 
-def _number(environ, name, default, low, high, kind=float):
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = kind(raw)
-    except ValueError:
-        raise DirectoryConfigError(f"{name}={raw!r} is not a number") from None
-    if not low <= value <= high:
-        raise DirectoryConfigError(f"{name}={raw!r} is out of range ({low} to {high})")
-    return value
+_number = partial(number, error=DirectoryConfigError)
+_flag = partial(flag, error=DirectoryConfigError)
 
 
 def _attribute(environ, name, default):
@@ -33,10 +27,6 @@ def _attribute(environ, name, default):
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{0,63}", value):
         raise DirectoryConfigError(f"{name}={value!r} is not an LDAP attribute name")
     return value
-
-
-def _flag(environ, name):
-    return environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -84,17 +74,17 @@ def read_config(environ=None) -> DirectoryConfig:
         bind_password=environ.get("ENT_LDAP_BIND_PASSWORD", ""),
         users_base=users_base,
         groups_base=groups_base,
-        start_tls=_flag(environ, "ENT_LDAP_START_TLS"),
-        ignore_cert=_flag(environ, "ENT_LDAP_IGNORE_CERT"),
+        start_tls=_flag(environ, "ENT_LDAP_START_TLS", False),
+        ignore_cert=_flag(environ, "ENT_LDAP_IGNORE_CERT", False),
         ca_file=environ.get("ENT_LDAP_CA_FILE", "").strip() or None,
-        connect_timeout=_number(environ, "ENT_LDAP_CONNECT_TIMEOUT", 2.0, 0.1, 60),
-        operation_timeout=_number(environ, "ENT_LDAP_TIMEOUT", 2.5, 0.5, 600),
-        page_size=_number(environ, "ENT_LDAP_PAGE_SIZE", 500, 10, 10000, int),
+        connect_timeout=_number(environ, "ENT_LDAP_CONNECT_TIMEOUT", 2.0, 0.1, 60, float),
+        operation_timeout=_number(environ, "ENT_LDAP_TIMEOUT", 2.5, 0.5, 600, float),
+        page_size=_number(environ, "ENT_LDAP_PAGE_SIZE", 500, 10, 10000),
         users_filter=environ.get("ENT_LDAP_USERS_FILTER", "").strip() or "(objectClass=inetOrgPerson)",
         groups_filter=environ.get("ENT_LDAP_GROUPS_FILTER", "").strip() or "(objectClass=groupOfNames)",
         memcached=environ.get("ENT_MEMCACHED", "").strip(),
-        cache_seconds=_number(environ, "ENT_LDAP_CACHE_SECONDS", 60, 0, 86400, int),
-        search_limit=_number(environ, "ENT_LDAP_SEARCH_LIMIT", 50, 1, 1000, int),
+        cache_seconds=_number(environ, "ENT_LDAP_CACHE_SECONDS", 60, 0, 86400),
+        search_limit=_number(environ, "ENT_LDAP_SEARCH_LIMIT", 50, 1, 1000),
         login_attribute=_attribute(environ, "ENT_LDAP_LOGIN_ATTRIBUTE", "uid"),
         fullname_attribute=_attribute(environ, "ENT_LDAP_FULLNAME_ATTRIBUTE", "cn"),
         email_attribute=_attribute(environ, "ENT_LDAP_EMAIL_ATTRIBUTE", "mail"),

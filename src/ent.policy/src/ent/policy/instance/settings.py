@@ -6,6 +6,9 @@ command line can print one line and stop before anything under var/ is touched.
 """
 from dataclasses import dataclass
 from dataclasses import field
+from ent.policy.environment import flag
+from ent.policy.environment import number
+from functools import partial
 from pathlib import Path
 
 import ipaddress
@@ -17,11 +20,13 @@ class SettingsError(ValueError):
     """A setting has a value the instance cannot work with."""
 
 
+_integer = partial(number, error=SettingsError)
+_flag = partial(flag, error=SettingsError)
+
+
 DEFAULT_SITE_TITLE = "Portail du Département"
 SITE_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 ADMIN_USER_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9._-]{0,63}$")
-TRUE_WORDS = {"1", "true", "yes", "on"}
-FALSE_WORDS = {"0", "false", "no", "off", ""}
 
 
 @dataclass(frozen=True)
@@ -72,31 +77,6 @@ class Settings:
 def known_storages(templates: Path) -> list[str]:
     """The storages this instance can use: one template each in instance/storage/."""
     return sorted(p.name.removesuffix(".conf.in") for p in (templates / "storage").glob("*.conf.in"))
-
-
-def _integer(environ, name, default, low, high):
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw, 10)
-    except ValueError:
-        raise SettingsError(f"{name}={raw!r} is not a whole number (expected {low} to {high})") from None
-    if not low <= value <= high:
-        raise SettingsError(f"{name}={raw!r} is out of range (expected {low} to {high})")
-    return value
-
-
-def _flag(environ, name, default):
-    raw = environ.get(name)
-    if raw is None:
-        return default
-    word = raw.strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise SettingsError(f"{name}={raw!r} is not a yes/no value (use 1 or 0)")
 
 
 def _host(raw):

@@ -4,6 +4,9 @@ Like every ENT setting each has one environment variable (docs/security.md); a b
 raises `LoginConfigError` naming the variable.
 """
 from dataclasses import dataclass
+from ent.policy.environment import flag
+from ent.policy.environment import number
+from functools import partial
 
 import os
 
@@ -12,29 +15,8 @@ class LoginConfigError(ValueError):
     """A log-in setting has a value the ENT cannot use; the message names it."""
 
 
-def _number(environ, name, default, low, high, kind=int):
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = kind(raw)
-    except ValueError:
-        raise LoginConfigError(f"{name}={raw!r} is not a number (expected {low} to {high})") from None
-    if not low <= value <= high:
-        raise LoginConfigError(f"{name}={raw!r} is out of range (expected {low} to {high})")
-    return value
-
-
-def _flag(environ, name, default):
-    raw = environ.get(name)
-    if raw is None or not raw.strip():
-        return default
-    word = raw.strip().lower()
-    if word in ("1", "true", "yes", "on"):
-        return True
-    if word in ("0", "false", "no", "off"):
-        return False
-    raise LoginConfigError(f"{name}={raw!r} is not a yes/no value (use 1 or 0)")
+_number = partial(number, error=LoginConfigError)
+_flag = partial(flag, error=LoginConfigError)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,9 @@ a bad value raises `NotificationConfigError` naming the variable, so that `ent-i
 stops with one line before anything starts.
 """
 from dataclasses import dataclass
+from ent.policy.environment import flag
+from ent.policy.environment import number
+from functools import partial
 from pathlib import Path
 
 import os
@@ -15,34 +18,11 @@ class NotificationConfigError(ValueError):
     """A notification setting has a value the ENT cannot use; the message names it."""
 
 
+_number = partial(number, error=NotificationConfigError)
+_flag = partial(flag, error=NotificationConfigError)
+
+
 ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
-TRUE_WORDS = {"1", "true", "yes", "on"}
-FALSE_WORDS = {"0", "false", "no", "off", ""}
-
-
-def _number(environ, name, default, low, high, kind=int):
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = kind(raw)
-    except ValueError:
-        raise NotificationConfigError(f"{name}={raw!r} is not a number (expected {low} to {high})") from None
-    if not low <= value <= high:
-        raise NotificationConfigError(f"{name}={raw!r} is out of range (expected {low} to {high})")
-    return value
-
-
-def _flag(environ, name, default):
-    raw = environ.get(name)
-    if raw is None:
-        return default
-    word = raw.strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise NotificationConfigError(f"{name}={raw!r} is not a yes/no value (use 1 or 0)")
 
 
 @dataclass(frozen=True)
