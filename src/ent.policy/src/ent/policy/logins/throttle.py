@@ -217,8 +217,12 @@ class LoginThrottle(BasePlugin):
         for key in old:
             del records[key]
 
-    def _write(self, change, attempts=12):
-        """Apply `change` to the records in a transaction of its own, committed now."""
+    def _write(self, change, seconds=10.0):
+        """Apply `change` to the records in a transaction of its own, committed now.
+
+        Concurrent failures of one account or address write the same record: the loser of
+        a conflict reads again and retries, for up to `seconds` (a failed log-in may wait;
+        a lost count would let an attacker try more often than the limit)."""
         records = self.records
         jar = getattr(self, "_p_jar", None)
         if jar is None or records._p_oid is None:
@@ -226,8 +230,10 @@ class LoginThrottle(BasePlugin):
             return
         manager = transaction.TransactionManager()
         connection = jar.db().open(transaction_manager=manager)
+        deadline = time.monotonic() + seconds
+        attempt = 0
         try:
-            for attempt in range(attempts):
+            while True:
                 try:
                     manager.begin()
                     change(connection.get(records._p_oid))
@@ -235,9 +241,12 @@ class LoginThrottle(BasePlugin):
                     return
                 except ConflictError:
                     manager.abort()
-                    # Another instance counted the same key: wait a little, read again.
-                    time.sleep(random.uniform(0, min(0.5, 0.01 * 2**attempt)))
-            logger.warning("log-in throttle: could not record a failure after %d conflicts", attempts)
+                    if time.monotonic() > deadline:
+                        break
+                    # Another thread or instance counted the same key: wait a little, read again.
+                    time.sleep(random.uniform(0, min(0.2, 0.01 * 2**attempt)))
+                    attempt += 1
+            logger.warning("log-in throttle: could not record a failure after %d conflicts in %.0f s", attempt, seconds)
         finally:
             manager.abort()
             connection.close()
