@@ -391,7 +391,8 @@ def summary_lines(results):
         lines.append(f"Pages: the item `{paths['item']}` ({results['item']['title']!r}, audience "
                      f"{', '.join(results['item']['audience'] or [])}, state {results['item']['state']}; "
                      f"anonymously {anonymous.get('A')} on A, {anonymous.get('B')} on B); `{paths['search']}` "
-                     f"({search.get('items_total')} results on A and on B); the public item `{paths['public']}`.")
+                     f"({search.get('items_total')} result{'' if search.get('items_total') == 1 else 's'} on A and on B); "
+                     f"the public item `{paths['public']}`.")
     accounts_used = results.get("logins_accounts")
     if accounts_used:
         lines.append(f"Log-ins: right passwords of the {accounts_used['ok']} demo parents in turn; wrong passwords over "
