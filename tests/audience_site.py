@@ -1,6 +1,6 @@
 """A site for audience tests: two schools and one account per profile and school.
 
-Accounts follow DOMAIN.md's demo directory: `{uai}.{profile}` in `{uai}-{profile}` and
+Accounts follow docs/domain.md's demo directory: `{uai}.{profile}` in `{uai}-{profile}` and
 `all-{profile}`; `{uai}.principal` is also in `{uai}-editors`; `county.agent` is in
 `all-county` and `county-editors`; `county.admin` in `county-admins`. They are Plone
 accounts: the groups, not the user source, decide who sees what (the directory tests

@@ -1,6 +1,6 @@
 """The audience matrix of issue #5: a restricted item does not exist outside its audience.
 
-DOMAIN.md: "An item outside a person's audience does not exist for that person: not in
+docs/domain.md: "An item outside a person's audience does not exist for that person: not in
 listings, collections, navigation, portlets, search (HTML and REST), feeds (RSS, iCal),
 sitemap, nor by its URL. Editors of the place where it lives always see it."
 
@@ -9,7 +9,7 @@ with real HTTP requests and basic auth. Every surface is asked by every viewer:
 anonymous, each profile of the school OWN and of the school OTHER, county.agent (County
 editor) and county.admin (County site administrator). Each surface names the items it
 would show to someone who may see everything (`scope`); the test checks, per viewer and
-item, "present exactly when the viewer may see it" (`may_see`, written from DOMAIN.md,
+item, "present exactly when the viewer may see it" (`may_see`, written from docs/domain.md,
 not from ent.policy.audience) and collects every mismatch into one failure that names
 surface × viewer × item.
 
@@ -170,7 +170,7 @@ VIEWERS = (
 
 
 def may_see(viewer, item: Item) -> bool:
-    """DOMAIN.md's rule, written independently of ent.policy.audience.
+    """docs/domain.md's rule, written independently of ent.policy.audience.
 
     - a public item: everyone;
     - the editors of the item's place: the school's principal (`{uai}-editors`) for a

@@ -1,5 +1,5 @@
 """Identity federation through the real stack: `make run` with its local slapd and the demo
-directory of DOMAIN.md; logins by form and REST; injection; the directory going down."""
+directory of docs/domain.md; logins by form and REST; injection; the directory going down."""
 from instance_process import free_port
 from instance_process import Instance
 

@@ -1,6 +1,6 @@
 """"Mon ENT" and @my-feed, County broadcasts on school sites, and the alert banner.
 
-Everything through the real HTTP stack (waitress) with accounts in the groups of DOMAIN.md.
+Everything through the real HTTP stack (waitress) with accounts in the groups of docs/domain.md.
 """
 from audience_site import build
 from audience_site import create

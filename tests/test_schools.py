@@ -49,7 +49,7 @@ class TestCountyPortal:
         workflow = api.portal.get_tool("portal_workflow")
         for type_id in ("School", "Folder", "Collection", "Link"):
             assert workflow.getChainForPortalType(type_id) == ("ent_publication_workflow",)
-        # Items with an audience (DOMAIN.md): published for everyone or for their audience.
+        # Items with an audience (docs/domain.md): published for everyone or for their audience.
         for type_id in ("Document", "News Item", "Event", "Announcement"):
             assert workflow.getChainForPortalType(type_id) == ("ent_audience_workflow",)
         for workflow_id in ("ent_publication_workflow", "ent_audience_workflow"):

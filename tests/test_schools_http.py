@@ -1,6 +1,6 @@
 """Schools through the real HTTP stack: directory, REST, import, and delegated administration.
 
-Accounts are real Plone accounts in the groups of DOMAIN.md; rights come from the groups.
+Accounts are real Plone accounts in the groups of docs/domain.md; rights come from the groups.
 """
 from ent.policy.schools.importer import import_schools
 from plone import api
@@ -22,7 +22,7 @@ MISSING = 404
 
 @pytest.fixture
 def site(functional_portal):
-    """Two schools and the accounts of DOMAIN.md's demo directory that the tests need."""
+    """Two schools and the accounts of docs/domain.md's demo directory that the tests need."""
     portal = functional_portal
     with api.env.adopt_roles(["Manager"]):
         import_schools(portal["colleges"], csv_bytes(ASPET, AURIGNAC))

@@ -1,4 +1,4 @@
-"""The UAI check and the group naming convention of DOMAIN.md (unit level)."""
+"""The UAI check and the group naming convention of docs/domain.md (unit level)."""
 from ent.policy import groups
 from ent.policy.uai import InvalidUAI
 from ent.policy.uai import normalize_uai
@@ -39,7 +39,7 @@ def test_invalid_names_the_value(value, words):
 
 
 def test_the_check_letters_skip_i_o_q():
-    """DOMAIN.md: the letter is "ABCDEFGHJKLMNPRSTUVWXYZ"[digits % 23]."""
+    """docs/domain.md: the letter is "ABCDEFGHJKLMNPRSTUVWXYZ"[digits % 23]."""
     assert normalize_uai("0000008J") == "0000008J"  # 8 → J (no I)
     assert normalize_uai("0000013P") == "0000013P"  # 13 → P (no O)
 

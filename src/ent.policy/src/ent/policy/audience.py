@@ -1,4 +1,4 @@
-"""The audience of DOMAIN.md: who may see a news item, an event, an announcement or a page.
+"""The audience of docs/domain.md: who may see a news item, an event, an announcement or a page.
 
 An item carries `audience`: `["public"]` or a list of profiles, and on the County portal
 `audience_schools`: UAIs, empty meaning every school. From these two fields alone this
@@ -193,7 +193,7 @@ def default_audience(context):
 
 @provider(IFormFieldProvider)
 class IAudience(model.Schema):
-    """Who may see the item (DOMAIN.md, "Audience")."""
+    """Who may see the item (docs/domain.md, "Audience")."""
 
     model.fieldset("audience", label=_("Public visé"), fields=["audience", "audience_schools"])
 

@@ -1,7 +1,7 @@
 """The demo's content: news, events and an announcement for every kind of audience.
 
 Loaded with the demo profile (never in production), so that the demo accounts of
-DOMAIN.md (`0310001h.parent`, `0310001h.teacher`, `county.agent`…) find something in
+docs/domain.md (`0310001h.parent`, `0310001h.teacher`, `county.agent`…) find something in
 "Mon ENT", on their school's site and in the banner. Created with the real types and
 workflow, so the audience rule applies to them as to any other item.
 """

@@ -1,4 +1,4 @@
-"""The group naming convention of DOMAIN.md, and the groups the ENT needs.
+"""The group naming convention of docs/domain.md, and the groups the ENT needs.
 
 The one place where a group id is spelled. Rights are given to these groups, never to
 single accounts, so that the directory alone decides who sees what. When the directory
@@ -8,7 +8,7 @@ from .uai import normalize_uai
 from plone import api
 
 
-#: Profiles of DOMAIN.md, in their order there.
+#: Profiles of docs/domain.md, in their order there.
 PROFILES = ("student", "parent", "teacher", "staff", "principal", "attee", "county")
 #: The profiles a person holds in a school (County staff belong to no school).
 SCHOOL_PROFILES = ("student", "parent", "teacher", "staff", "principal", "attee")

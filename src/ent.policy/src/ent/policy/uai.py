@@ -1,4 +1,4 @@
-"""The UAI, the identifier of a school: 7 digits and a check letter (DOMAIN.md).
+"""The UAI, the identifier of a school: 7 digits and a check letter (docs/domain.md).
 
 The one place where a UAI is checked; everything else calls `normalize_uai`.
 """

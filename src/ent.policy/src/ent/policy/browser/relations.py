@@ -1,4 +1,4 @@
-"""Related items in REST: only those the reader may view (DOMAIN.md, "Audience").
+"""Related items in REST: only those the reader may view (docs/domain.md, "Audience").
 
 plone.restapi serializes every relation of a relation field (`relatedItems`…) with its
 target's summary: title, description, URL, review state, whoever asks and whether or not

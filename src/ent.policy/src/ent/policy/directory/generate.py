@@ -1,4 +1,4 @@
-"""The demo directory of DOMAIN.md and the scale directory of the benchmarks, as LDIF.
+"""The demo directory of docs/domain.md and the scale directory of the benchmarks, as LDIF.
 
 Demo: for every school of the data file, one account per profile named `{uai}.{profile}`
 (lower case), plus `county.agent` (county-editors) and `county.admin` (county-admins);

@@ -1,5 +1,5 @@
 """The local directory of `make run`: a private slapd under var/ldap, when ENT_LDAP_URI
-names no existing directory. With the demo, it holds the demo directory of DOMAIN.md."""
+names no existing directory. With the demo, it holds the demo directory of docs/domain.md."""
 from .generate import DEMO_COUNTS
 from .generate import directory_entries
 from .generate import read_schools

@@ -1,7 +1,7 @@
 """Provisioning: people from a CSV into the directory, idempotently.
 
 Columns (UTF-8, header row, comma or semicolon): `id` (the login), `last_name`,
-`first_name`, `email`, `profile` (a profile of DOMAIN.md), `uais` (the person's schools,
+`first_name`, `email`, `profile` (a profile of docs/domain.md), `uais` (the person's schools,
 separated by `|` or spaces; empty for County staff), `children` (for parents: the ids of
 their children, separated by `|` or spaces).
 
