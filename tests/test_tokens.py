@@ -112,7 +112,7 @@ class TestTokens:
         assert seconds_until_refused(instance, "0310003k.staff", token) < 60
 
 
-@pytest.mark.parametrize("value, message", [("10", "out of range"), ("a day", "is not a number")])
+@pytest.mark.parametrize("value, message", [("10", "out of range"), ("a day", "is not a whole number")])
 def test_bad_lifetime_is_named(value, message):
     from ent.policy.logins.config import LoginConfigError
     from ent.policy.logins.config import read_config
