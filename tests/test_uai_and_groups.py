@@ -71,3 +71,22 @@ def test_unknown_profile_is_refused():
 def test_bad_uai_is_refused_in_a_group_name():
     with pytest.raises(InvalidUAI):
         groups.school_group("0310001A", "parent")
+
+
+@pytest.mark.parametrize(
+    "group_id, expected",
+    [
+        ("0310001h-parent", ("0310001H", "parent")),
+        ("0310001h-editors", ("0310001H", "editors")),
+        ("all-parent", None),
+        ("county-editors", None),
+        ("0310001h-nobody", None),
+        ("", None),
+    ],
+)
+def test_school_of_group(group_id, expected):
+    from ent.policy.groups import is_school_editors_group
+    from ent.policy.groups import school_of_group
+
+    assert school_of_group(group_id) == expected
+    assert is_school_editors_group(group_id) == (expected is not None and expected[1] == "editors")

@@ -9,13 +9,11 @@ from DateTime import DateTime
 from ent.policy.audience import COUNTY
 from ent.policy.audience import PUBLIC
 from ent.policy.audience import PUBLISHED_STATES
-from ent.policy.groups import SCHOOL_PROFILES
+from ent.policy.groups import school_of_group
 from ent.policy.uai import InvalidUAI
 from ent.policy.uai import normalize_uai
 from plone import api
 from plone.memoize import ram
-
-import re
 
 
 #: The types of the feed, and their names in filters and pages.
@@ -25,7 +23,6 @@ FEED_TYPES = {
     "Announcement": "Annonce",
 }
 COUNTY_TITLE = "Département"
-SCHOOL_GROUP = re.compile(r"^(\d{7}[a-z])-(%s)$" % "|".join(SCHOOL_PROFILES))
 
 
 class FeedError(ValueError):
@@ -41,11 +38,9 @@ def person_schools(groups) -> list:
     """The UAIs of the schools a person belongs to, from their `{uai}-{profile}` groups."""
     schools = []
     for group in groups:
-        match = SCHOOL_GROUP.match(group)
-        if match:
-            uai = match.group(1).upper()
-            if uai not in schools:
-                schools.append(uai)
+        found = school_of_group(group)
+        if found is not None and found[1] != "editors" and found[0] not in schools:
+            schools.append(found[0])
     return schools
 
 

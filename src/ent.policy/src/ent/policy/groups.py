@@ -7,6 +7,8 @@ single accounts, so that the directory alone decides who sees what. When the dir
 from .uai import normalize_uai
 from plone import api
 
+import re
+
 
 #: Profiles of docs/domain.md, in their order there.
 PROFILES = ("student", "parent", "teacher", "staff", "principal", "attee", "county")
@@ -41,6 +43,22 @@ def school_group(uai: str, profile: str) -> str:
 def school_editors_group(uai: str) -> str:
     """`{uai}-editors`: who may edit the school's subsite."""
     return f"{normalize_uai(uai).lower()}-editors"
+
+
+_SCHOOL_GROUP = re.compile(r"^(\d{7}[a-z])-(%s)$" % "|".join(SCHOOL_PROFILES + ("editors",)))
+
+
+def school_of_group(group_id: str):
+    """(UAI, profile or "editors") of a school's group id, None for any other group."""
+    match = _SCHOOL_GROUP.match(group_id or "")
+    if match is None:
+        return None
+    return match.group(1).upper(), match.group(2)
+
+
+def is_school_editors_group(group_id: str) -> bool:
+    found = school_of_group(group_id)
+    return found is not None and found[1] == "editors"
 
 
 def county_group(profile: str) -> str:

@@ -29,10 +29,3 @@ def normalize_uai(value) -> str:
         raise InvalidUAI(f"{value!r} is not a valid UAI: the check letter of {digits} is {expected}, not {letter}")
     return digits + letter
 
-
-def is_uai(value) -> bool:
-    try:
-        normalize_uai(value)
-    except InvalidUAI:
-        return False
-    return True

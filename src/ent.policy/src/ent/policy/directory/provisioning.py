@@ -19,6 +19,7 @@ from .shape import Shape
 from dataclasses import dataclass
 from dataclasses import field
 from ent.policy.groups import county_group
+from ent.policy.groups import is_school_editors_group
 from ent.policy.groups import PROFILES
 from ent.policy.groups import SCHOOL_PROFILES
 from ent.policy.groups import school_editors_group
@@ -265,7 +266,7 @@ def write_groups(directory, people):
     for group_id in set(wanted) | {g for g, (_, members) in groups.items() if members & in_file}:
         dn, before = groups.get(group_id, (None, set()))
         before = before - {EMPTY_MEMBER}
-        keep = before if group_id.endswith("-editors") else before - in_file
+        keep = before if is_school_editors_group(group_id) else before - in_file
         after = keep | wanted.get(group_id, set())
         if dn is None:
             entry = group_entry(group_id, titles.get(group_id, group_id), after)

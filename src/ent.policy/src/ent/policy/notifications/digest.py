@@ -38,10 +38,6 @@ KEEP = 7 * 24 * 3600
 STALE_RUN = 3600
 
 
-def local_date(timestamp) -> str:
-    return datetime.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d")
-
-
 def next_due(state, hour) -> float:
     """The first `hour` o'clock (local time) after the last digest, or after the store was
     made: a new site's first digest is the next morning's, not one at its first start."""

@@ -5,6 +5,7 @@ no audience, nothing a forwarded mail should not carry). The digest groups items
 schools in alphabetical order, the County's items last.
 """
 from email.message import EmailMessage
+from ent.policy.feed import COUNTY_TITLE
 from email.utils import format_datetime
 from email.utils import formataddr
 from email.utils import make_msgid
@@ -14,7 +15,6 @@ import functools
 import socket
 
 
-COUNTY_TITLE = "Département"
 TYPE_TITLES = {
     "News Item": "Actualité",
     "Event": "Événement",

@@ -6,6 +6,7 @@ records the item's UID and URL (the URL of the request, so the mail links to the
 people use) and nothing else. `worker` does the rest, after the commit.
 """
 from .store import get_store
+from ent.policy.audience import PUBLISHED_STATES
 from .store import new_job_key
 from plone import api
 from plone.uuid.interfaces import IUUID
@@ -13,8 +14,6 @@ from plone.uuid.interfaces import IUUID
 import transaction
 
 
-#: Review states of a published item (ent_audience_workflow): for everyone, for its audience.
-PUBLISHED_STATES = ("published", "internal")
 def _wake(committed, *args):
     """After a commit that queued a job: this process's worker starts at once instead of at
     its next poll (the workers of other processes poll)."""

@@ -32,7 +32,6 @@ from .outbox import IMMEDIATE
 from .outbox import Outbox
 from .preferences import IMMEDIATE as IMMEDIATE_CHOICE
 from .preferences import PreferenceReader
-from .queue import PUBLISHED_STATES
 from .recipients import Audience
 from .sender import Sender
 from .store import deferred_jobs
@@ -43,6 +42,7 @@ from .store import new_job_key
 from .store import record_batch
 from .store import recorded_batches
 from contextlib import contextmanager
+from ent.policy.audience import PUBLISHED_STATES
 from email.utils import formataddr
 from ZODB.POSException import ConflictError
 
