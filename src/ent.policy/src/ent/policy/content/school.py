@@ -81,14 +81,19 @@ def check_color(value):
     return True
 
 
+#: A French postal code, and a commune's INSEE code (Corsica's start with 2A or 2B).
+POSTAL_CODE = re.compile(r"\d{5}")
+INSEE_CODE = re.compile(r"\d{5}|2[AB]\d{3}")
+
+
 def check_postal_code(value):
-    if value and not re.fullmatch(r"\d{5}", value):
+    if value and not POSTAL_CODE.fullmatch(value):
         raise InvalidValue(f"{value!r} is not a postal code (5 digits)")
     return True
 
 
 def check_insee(value):
-    if value and not re.fullmatch(r"(\d{5}|2[AB]\d{3})", value):
+    if value and not INSEE_CODE.fullmatch(value):
         raise InvalidValue(f"{value!r} is not an INSEE code (5 characters, e.g. 31555)")
     return True
 

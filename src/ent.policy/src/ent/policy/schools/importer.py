@@ -9,6 +9,8 @@ touched, so that no school is left half-changed.
 from dataclasses import dataclass
 from dataclasses import field
 from ent.policy.content.school import find_school_by_uai
+from ent.policy.content.school import INSEE_CODE
+from ent.policy.content.school import POSTAL_CODE
 from ent.policy.content.school import PRIORITY_EDUCATION
 from ent.policy.hardening.urls import is_safe_url
 from ent.policy.uai import InvalidUAI
@@ -178,10 +180,10 @@ def school_values(row: dict) -> tuple[str, dict]:
     if not name:
         raise RowError("the name is empty")
     postal_code = row.get("postal_code", "")
-    if postal_code and not re.fullmatch(r"\d{5}", postal_code):
+    if postal_code and not POSTAL_CODE.fullmatch(postal_code):
         raise RowError(f"postal_code={postal_code!r} is not 5 digits")
     insee = row.get("insee_code", "")
-    if insee and not re.fullmatch(r"(\d{5}|2[AB]\d{3})", insee):
+    if insee and not INSEE_CODE.fullmatch(insee):
         raise RowError(f"insee_code={insee!r} is not an INSEE code")
     email = row.get("email", "")
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
