@@ -26,7 +26,7 @@ from .shape import Shape
 from .slapd import DirectoryError
 from .slapd import LocalDirectory
 from ent.policy.instance import settings as settings_module
-from ent.policy.schools.importer import ImportFileError
+from ent.policy.csvfiles import ImportFileError
 from ent.policy.schools.importer import PACKAGED_SCHOOLS
 from pathlib import Path
 

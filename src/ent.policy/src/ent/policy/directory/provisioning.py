@@ -18,18 +18,16 @@ from .shape import PROFILE_ATTRIBUTE
 from .shape import Shape
 from dataclasses import dataclass
 from dataclasses import field
+from ent.policy.csvfiles import table_rows
 from ent.policy.groups import county_group
 from ent.policy.groups import is_school_editors_group
 from ent.policy.groups import PROFILES
 from ent.policy.groups import SCHOOL_PROFILES
 from ent.policy.groups import school_editors_group
 from ent.policy.groups import school_group
-from ent.policy.schools.importer import csv_reader
-from ent.policy.schools.importer import ImportFileError
 from ent.policy.uai import InvalidUAI
 from ent.policy.uai import normalize_uai
 
-import csv
 import ldap
 import ldap.modlist
 import re
@@ -82,34 +80,19 @@ class ProvisioningReport:
 
 def parse_people(data: bytes, report: ProvisioningReport) -> dict:
     """The valid people of the file by uid; bad rows go to report.rejected."""
-    reader = csv_reader(data)
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except csv.Error as error:
-        raise ImportFileError(f"line 1: not a CSV header ({error})") from None
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise ImportFileError(f"line 1: missing column(s) {', '.join(missing)} (expected: {', '.join(COLUMNS)})")
     people = {}
-    try:
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            line = reader.line_num
-            if len(row) != len(header):
-                report.rejected.append((line, row[0] if row else "", f"{len(row)} fields where the header has {len(header)}"))
-                continue
-            values = {name: value.strip() for name, value in zip(header, row)}
-            try:
-                person = parse_person(line, values)
-                if person.uid in people:
-                    raise ValueError(f"id {person.uid} is already on line {people[person.uid].line}")
-            except ValueError as error:
-                report.rejected.append((line, values.get("id", ""), str(error)))
-                continue
-            people[person.uid] = person
-    except csv.Error as error:
-        raise ImportFileError(f"line {reader.line_num}: malformed CSV ({error})") from None
+    for line, values, row, problem in table_rows(data, REQUIRED, expected=COLUMNS):
+        if problem:
+            report.rejected.append((line, row[0] if row else "", problem))
+            continue
+        try:
+            person = parse_person(line, values)
+            if person.uid in people:
+                raise ValueError(f"id {person.uid} is already on line {people[person.uid].line}")
+        except ValueError as error:
+            report.rejected.append((line, values.get("id", ""), str(error)))
+            continue
+        people[person.uid] = person
     return people
 
 

@@ -9,6 +9,8 @@ touched, so that no school is left half-changed.
 from dataclasses import dataclass
 from dataclasses import field
 from ent.policy.content.school import find_school_by_uai
+from ent.policy.csvfiles import ImportFileError
+from ent.policy.csvfiles import table_rows
 from ent.policy.content.school import INSEE_CODE
 from ent.policy.content.school import POSTAL_CODE
 from ent.policy.content.school import PRIORITY_EDUCATION
@@ -19,8 +21,6 @@ from pathlib import Path
 from plone import api
 from zope.lifecycleevent import modified
 
-import csv
-import io
 import re
 
 
@@ -39,10 +39,6 @@ IMPORTED_FIELDS = (
     "title", "address", "postal_code", "commune", "insee_code", "phone", "email", "website",
     "catering", "boarding", "segpa", "ulis", "priority_education", "latitude", "longitude",
 )  # fmt: skip
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be imported; nothing was changed."""
 
 
 class RowError(ValueError):
@@ -85,61 +81,12 @@ class ImportReport:
         }
 
 
-def decode(data: bytes) -> str:
-    if not data or not data.strip():
-        raise ImportFileError("the file is empty")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ImportFileError(
-            f"line {line}: the file is not UTF-8 (byte 0x{data[error.start]:02x}); it looks like "
-            "Latin-1 or Windows-1252: save it as UTF-8 and import it again"
-        ) from None
-
-
-def csv_reader(data: bytes):
-    """A csv reader over an uploaded file: UTF-8 (with or without BOM), `,` or `;`.
-
-    Raises ImportFileError for an empty or non-UTF-8 file. Shared by every CSV import.
-    """
-    text = decode(data)
-    first_line = text.splitlines()[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-
-
 def read_rows(data: bytes):
-    """Yield (line number, {column: value}) for each row; raise ImportFileError for the file."""
-    reader = csv_reader(data)
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except csv.Error as error:
-        raise ImportFileError(f"line 1: not a CSV header ({error})") from None
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        raise ImportFileError(
-            f"line 1: missing column(s) {', '.join(missing)}; the header must name at least "
-            f"{', '.join(REQUIRED_COLUMNS)} (found: {', '.join(header) or 'nothing'})"
-        )
-    doubles = sorted({name for name in header if name and header.count(name) > 1})
-    if doubles:
-        raise ImportFileError(f"line 1: column(s) named twice: {', '.join(doubles)}")
+    """(line number, {column: value}) for each row, or (line, RowError, row) for a row of
+    the wrong length; raise ImportFileError for the file."""
     rows = []
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            raise ImportFileError(f"line {reader.line_num}: malformed CSV ({error})") from None
-        if not any(cell.strip() for cell in row):
-            continue
-        line = reader.line_num
-        if len(row) != len(header):
-            rows.append((line, RowError(f"{len(row)} fields where the header has {len(header)}"), row))
-            continue
-        rows.append((line, None, {name: value.strip() for name, value in zip(header, row)}))
+    for line, values, row, problem in table_rows(data, REQUIRED_COLUMNS):
+        rows.append((line, RowError(problem), row) if problem else (line, None, values))
     if not rows:
         raise ImportFileError("the file has a header but no school")
     return rows

@@ -4,7 +4,7 @@ The body is the CSV file itself (Content-Type: text/csv). The answer is the impo
 a file that cannot be imported as a whole gives 400 with its message and changes nothing.
 """
 from ent.policy.schools.importer import import_schools
-from ent.policy.schools.importer import ImportFileError
+from ent.policy.csvfiles import ImportFileError
 from ent.policy.structure import schools_folder
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
