@@ -11,6 +11,7 @@ call for (`{uai}-{profile}`, `all-{profile}`; a principal also in `{uai}-editors
 (they can no longer log in; their content and memberships stay) for the school-year
 rollover. A bad row is rejected with its line and reason while the good rows go in.
 """
+from .paging import paged_search
 from .shape import DEACTIVATED
 from .shape import hash_password
 from .shape import person_entry
@@ -133,15 +134,7 @@ class Directory:
         self.connection.simple_bind_s(bind_dn, password)
 
     def search(self, base, query, attributes):
-        control = ldap.controls.SimplePagedResultsControl(True, size=1000, cookie="")
-        while True:
-            msgid = self.connection.search_ext(base, ldap.SCOPE_ONELEVEL, query, attributes, serverctrls=[control])
-            _, data, _, controls = self.connection.result3(msgid)
-            yield from data
-            cookies = [c.cookie for c in controls if c.controlType == ldap.controls.SimplePagedResultsControl.controlType]
-            if not cookies or not cookies[0]:
-                return
-            control.cookie = cookies[0]
+        return paged_search(self.connection, base, query, attributes, page_size=1000)
 
     def people(self) -> dict:
         attributes = ["uid", "cn", "sn", "givenName", "mail", PROFILE_ATTRIBUTE, "description", "seeAlso"]

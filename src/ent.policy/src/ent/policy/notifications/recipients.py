@@ -11,11 +11,11 @@ Directory groups hold people (`docs/directory.md`): a member that is not under t
 branch is ignored. Plone groups may hold groups: they are followed.
 """
 from ent.policy.directory.config import current_config as directory_config
+from ent.policy.directory.paging import paged_search
 from ent.policy.directory.shape import DEACTIVATED
 from typing import NamedTuple
 
 import ldap
-import ldap.controls
 import ldap.dn
 import ldap.filter
 import logging
@@ -96,16 +96,7 @@ class DirectoryGroups:
 
     def search(self, base, query, attributes):
         """A paged one-level search: (dn, entry) of every match."""
-        connection = self.connect()
-        control = ldap.controls.SimplePagedResultsControl(True, size=self.config.page_size, cookie="")
-        while True:
-            msgid = connection.search_ext(base, ldap.SCOPE_ONELEVEL, query, attributes, serverctrls=[control])
-            _, data, _, controls = connection.result3(msgid, timeout=OPERATION_TIMEOUT)
-            yield from ((dn, entry) for dn, entry in data if dn)
-            cookies = [c.cookie for c in controls if c.controlType == ldap.controls.SimplePagedResultsControl.controlType]
-            if not cookies or not cookies[0]:
-                return
-            control.cookie = cookies[0]
+        return paged_search(self.connect(), base, query, attributes, self.config.page_size, OPERATION_TIMEOUT)
 
     def person(self, entry):
         def first(name):
