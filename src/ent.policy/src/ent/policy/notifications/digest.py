@@ -16,6 +16,11 @@ transaction commits (`outbox.stage`): one stopped half-way is written whole next
 never twice.
 """
 from .effective import announcement
+from .jobs import claimant
+from .jobs import commit
+from .jobs import entry_for
+from .jobs import find_item
+from .jobs import mail_from
 from .effective import effective_time
 from .effective import LATER
 from .effective import NOW
@@ -83,8 +88,6 @@ def run_if_due(work, now=None, stopping=lambda: False) -> int | None:
     The mails, the new cutoff and the items postponed are one transaction: a digest stopped
     or failed half-way writes no mail (its staged mail is deleted) and is written whole at
     the next try; a digest written is never written again."""
-    from .worker import claimant
-    from .worker import commit
 
     tm = work.tm
     tm.begin()
@@ -140,7 +143,6 @@ def run_if_due(work, now=None, stopping=lambda: False) -> int | None:
 
 
 def _clear_running(work):
-    from .worker import commit
 
     for _ in range(3):
         work.tm.begin()
@@ -152,9 +154,6 @@ def _clear_running(work):
 def write_digest(work, start, end, stopping=lambda: False) -> tuple:
     """Stage the digest's mails in the current transaction of `work.tm`; return (mails,
     [(key, entry)] of items not effective yet at `end`, to list in a later digest)."""
-    from .worker import entry_for
-    from .worker import find_item
-    from .worker import mail_from
 
     entries = []
     postponed = []

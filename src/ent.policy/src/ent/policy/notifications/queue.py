@@ -5,6 +5,7 @@ and must not fail because the directory or the mail server is slow or down: the 
 records the item's UID and URL (the URL of the request, so the mail links to the address
 people use) and nothing else. `worker` does the rest, after the commit.
 """
+from .jobs import job_queued
 from .store import get_store
 from ent.policy.audience import PUBLISHED_STATES
 from .store import new_job_key
@@ -15,12 +16,9 @@ import transaction
 
 
 def _wake(committed, *args):
-    """After a commit that queued a job: this process's worker starts at once instead of at
-    its next poll (the workers of other processes poll)."""
+    """After a commit that queued a job: wake this process's worker."""
     if committed:
-        from . import worker
-
-        worker.wake()
+        job_queued()
 
 
 def is_publication(event) -> bool:

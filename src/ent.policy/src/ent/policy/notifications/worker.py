@@ -27,6 +27,12 @@ from .effective import brain_effective_time
 from .effective import effective_time
 from .effective import LATER
 from .effective import NEVER
+from .jobs import claimant
+from .jobs import commit
+from .jobs import entry_for
+from .jobs import find_item
+from .jobs import mail_from
+from .jobs import set_waker
 from .messages import immediate_message
 from .outbox import IMMEDIATE
 from .outbox import Outbox
@@ -42,14 +48,9 @@ from .store import new_job_key
 from .store import record_batch
 from .store import recorded_batches
 from contextlib import contextmanager
-from ent.policy.audience import PUBLISHED_STATES
-from email.utils import formataddr
-from ZODB.POSException import ConflictError
 
 import itertools
 import logging
-import os
-import socket
 import threading
 import time
 import transaction
@@ -63,69 +64,6 @@ CLAIM_BATCH = 20
 STALE_CLAIM = 600
 #: A job's transaction is tried this many times when it conflicts.
 HANDLE_TRIES = 5
-
-
-def claimant() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
-
-
-def commit(tm) -> bool:
-    """Commit; on a conflict (another process wrote the same thing) abort and say so."""
-    try:
-        tm.commit()
-        return True
-    except ConflictError:
-        tm.abort()
-        return False
-
-
-def find_item(site, uid):
-    """The published item with this UID, whoever may see it, or None."""
-    brains = site.portal_catalog.unrestrictedSearchResults(UID=uid)
-    if not brains:
-        return None
-    obj = brains[0]._unrestrictedGetObject()
-    state = site.portal_workflow.getInfoFor(obj, "review_state", None)
-    return obj if state in PUBLISHED_STATES else None
-
-
-def school_of(obj):
-    """(origin, title of the school) of `obj`: ("county", "") on the County portal."""
-    from ent.policy.audience import origin
-    from ent.policy.content.school import containing_school
-
-    code = origin(obj)
-    school = containing_school(obj)
-    return code, (school.Title() if school is not None else "")
-
-
-def entry_for(obj, job) -> dict:
-    """What a mail says of the item, and who is told (the audience as it is now)."""
-    from ent.policy.audience import notified_groups
-
-    code, title = school_of(obj)
-    return {
-        "uid": job["uid"],
-        "title": obj.Title() or obj.getId(),
-        "description": (obj.Description() or "").strip(),
-        "portal_type": obj.portal_type,
-        "url": job.get("url") or obj.absolute_url(),
-        "site_url": job.get("site_url") or "",
-        "origin": code,
-        "origin_title": title,
-        "published_at": job["queued_at"],
-        "groups": list(notified_groups(obj)),
-    }
-
-
-def mail_from(site, config) -> str:
-    """ENT_MAIL_FROM, else the site's sender address (mail settings), else noreply@this host."""
-    if config.mail_from:
-        return config.mail_from
-    registry = site.portal_registry
-    address = registry.get("plone.email_from_address") or f"noreply@{socket.getfqdn() or 'localhost'}"
-    name = registry.get("plone.email_from_name") or site.Title() or ""
-    return formataddr((name, address))
 
 
 class Failures:
@@ -478,6 +416,8 @@ class Runtime:
 
 
 RUNTIME = Runtime()
+# A job queued in this process wakes its worker (ent.policy.notifications.jobs).
+set_waker(RUNTIME.wake)
 
 
 def wake():
