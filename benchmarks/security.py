@@ -265,7 +265,7 @@ def address(kind, index):
 
 def measure_logins(args, clients, deadline, figures):
     parents, wrong = accounts(args)
-    bad_password = "faux-" + secrets.token_urlsafe(8)
+    bad_password = f"faux-{secrets.token_urlsafe(8)}"  # a wrong password, made up each run
 
     def target(kind, instance):
         if kind == "ok":
