@@ -61,6 +61,27 @@ GLOBAL_VIEWS = ("plone_context_state", "plone_portal_state", "plone_tools", "plo
 SERVICE = re.compile(r"^([A-Z]+)_application_json_(.*)$")
 
 
+def create_parents_news(url):
+    """A published news item for OWN's parents, with an image, a description and a keyword
+    of its own, made by OWN's principal through REST; returns the creation's response."""
+    news = session(PRINCIPAL).post(
+        f"{url}/{OWN_PATH}/actualites",
+        json={
+            "@type": "News Item",
+            "id": "hippocampe-cache",
+            "title": "Hippocampe Zorglub",
+            "description": "Wapiti confidentiel",
+            "subjects": ["ornithorynque"],
+            "audience": ["parent"],
+            "image": {"data": base64.b64encode(PNG).decode(), "encoding": "base64", "filename": "x.png", "content-type": "image/png"},
+        },
+        timeout=60,
+    )
+    assert news.status_code == 201, news.text
+    publish(url, f"{OWN_PATH}/actualites/hippocampe-cache", PRINCIPAL)
+    return news
+
+
 class Secret:
     """One refused thing: where it is, and the words that must not come out."""
 
@@ -79,21 +100,7 @@ def secrets(functional_portal_class):
     build(portal)
     url = portal.absolute_url()
     http = session(PRINCIPAL)
-    news = http.post(
-        f"{url}/{OWN_PATH}/actualites",
-        json={
-            "@type": "News Item",
-            "id": "hippocampe-cache",
-            "title": "Hippocampe Zorglub",
-            "description": "Wapiti confidentiel",
-            "subjects": ["ornithorynque"],
-            "audience": ["parent"],
-            "image": {"data": base64.b64encode(PNG).decode(), "encoding": "base64", "filename": "x.png", "content-type": "image/png"},
-        },
-        timeout=60,
-    )
-    assert news.status_code == 201, news.text
-    publish(url, f"{OWN_PATH}/actualites/hippocampe-cache", PRINCIPAL)
+    news = create_parents_news(url)
     draft = http.post(
         f"{url}/{OWN_PATH}/documents",
         json={"@type": "Document", "id": "brouillon-cache", "title": "Salamandre brouillon", "description": "Yack privé"},

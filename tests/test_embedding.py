@@ -8,8 +8,8 @@ from audience_site import OWN
 from audience_site import publish
 from audience_site import session
 from plone import api
+from test_concealment import create_parents_news
 
-import base64
 import pytest
 import re
 import transaction
@@ -21,9 +21,6 @@ PRINCIPAL = f"{OWN.lower()}.principal"
 OTHER_PRINCIPAL = f"{OTHER.lower()}.principal"
 OUTSIDER = f"{OTHER.lower()}.parent"
 AUDIENCE = f"{OWN.lower()}.parent"
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-)
 UNKNOWN_UID = "0" * 32
 #: What of the parents-only news item must not come out to an outsider.
 SECRET_WORDS = ("Hippocampe", "Zorglub", "Wapiti", "hippocampe-cache", "actualites/")
@@ -40,21 +37,7 @@ def site(functional_portal_class):
     transaction.commit()
     url = portal.absolute_url()
     http = session(PRINCIPAL)
-    news = http.post(
-        f"{url}/{OWN_PATH}/actualites",
-        json={
-            "@type": "News Item",
-            "id": "hippocampe-cache",
-            "title": "Hippocampe Zorglub",
-            "description": "Wapiti confidentiel",
-            "subjects": ["ornithorynque"],
-            "audience": ["parent"],
-            "image": {"data": base64.b64encode(PNG).decode(), "encoding": "base64", "filename": "x.png", "content-type": "image/png"},
-        },
-        timeout=60,
-    )
-    assert news.status_code == 201, news.text
-    publish(url, f"{OWN_PATH}/actualites/hippocampe-cache", PRINCIPAL)
+    news = create_parents_news(url)
     uid = news.json()["UID"]
     text = (
         f'<p>Voir <a href="resolveuid/{uid}">la sortie</a>.</p>'

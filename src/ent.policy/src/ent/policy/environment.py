@@ -33,3 +33,20 @@ def flag(environ, name, default, error=ValueError):
     if raw in FALSE_WORDS:
         return False
     raise error(f"{name}={environ[name]!r} is not a yes/no value (use 1 or 0)")
+
+
+class ProcessSettings:
+    """A settings module's `current_config` and `reset_config`: read once per process (the
+    environment does not change under Zope), forgotten when a test changes it."""
+
+    def __init__(self, read):
+        self._read = read
+        self._value = None
+
+    def current(self):
+        if self._value is None:
+            self._value = self._read()
+        return self._value
+
+    def reset(self):
+        self._value = None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from ent.policy.environment import flag
 from ent.policy.environment import number
+from ent.policy.environment import ProcessSettings
 from functools import partial
 
 import os
@@ -92,18 +93,7 @@ def read_config(environ=None) -> DirectoryConfig:
     )
 
 
-_config = None
-
-
-def current_config() -> DirectoryConfig:
-    """The settings of this process, read once (the environment does not change under Zope)."""
-    global _config
-    if _config is None:
-        _config = read_config()
-    return _config
-
-
-def reset_config():
-    """Forget the settings read, e.g. after a test changed the environment."""
-    global _config
-    _config = None
+_settings = ProcessSettings(read_config)
+#: The settings of this process, read once; `reset_config` forgets them.
+current_config = _settings.current
+reset_config = _settings.reset

@@ -7,6 +7,7 @@ stops with one line before anything starts.
 from dataclasses import dataclass
 from ent.policy.environment import flag
 from ent.policy.environment import number
+from ent.policy.environment import ProcessSettings
 from functools import partial
 from pathlib import Path
 
@@ -76,17 +77,7 @@ def read_config(environ=None) -> NotificationConfig:
     )
 
 
-_config = None
-
-
-def current_config() -> NotificationConfig:
-    """The settings of this process, read once."""
-    global _config
-    if _config is None:
-        _config = read_config()
-    return _config
-
-
-def reset_config():
-    global _config
-    _config = None
+_settings = ProcessSettings(read_config)
+#: The settings of this process, read once; `reset_config` forgets them.
+current_config = _settings.current
+reset_config = _settings.reset
