@@ -59,6 +59,17 @@ class TestRule:
         assert str(error.value).startswith(message)
 
 
+def caught_up(*dbs, seconds=10):
+    """Wait until every ZEO client has received the invalidations of the last commit.
+
+    A ZEO client learns of the others' commits asynchronously (its `sync()` does nothing):
+    read too early, a client sees the state before another client's last commit."""
+    deadline = time.monotonic() + seconds
+    while len({db.lastTransaction() for db in dbs}) > 1:
+        assert time.monotonic() < deadline, "a ZEO client did not receive the last commit"
+        time.sleep(0.01)
+
+
 class TestSharedDatabase:
     """Two processes on one database: two ZODB clients of one ZEO server, failures counted
     at the same time on the same account from both, with write conflicts."""
@@ -82,22 +93,30 @@ class TestSharedDatabase:
             connection.root()["throttle"] = LoginThrottle("throttle")
             transaction.commit()
             connection.close()
+            caught_up(first, second)
             keys = (account_key("0310001H.Parent"), address_key("203.0.113.5"))
 
+            errors = []
+
             def fail(db, times):
-                manager = transaction.TransactionManager()
-                connection = db.open(transaction_manager=manager)
-                throttle = connection.root()["throttle"]
-                for _ in range(times):
-                    throttle.count_failure(keys)
-                manager.abort()
-                connection.close()
+                try:
+                    manager = transaction.TransactionManager()
+                    connection = db.open(transaction_manager=manager)
+                    throttle = connection.root()["throttle"]
+                    for _ in range(times):
+                        throttle.count_failure(keys)
+                    manager.abort()
+                    connection.close()
+                except Exception as error:  # noqa: BLE001 - reported below, a thread's error is otherwise lost
+                    errors.append(repr(error))
 
             threads = [Thread(target=fail, args=(db, 15)) for db in (first, second, first, second)]
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
+            assert errors == []
+            caught_up(first, second)
             for db in (first, second):
                 connection = db.open()
                 connection.sync()
