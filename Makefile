@@ -54,8 +54,23 @@ check: $(STAMP)-run ## Check the ENT_* settings without starting
 stop: $(STAMP)-run ## Stop the instance that `make run` started
 	@$(BIN)/ent-instance stop
 
+# Python files and the ZCML and XML files that ruff and zpretty check.
+LINT_XML = $$(git ls-files 'src/*.zcml' 'src/*.xml' 'instance/*.zcml' 2>/dev/null || find src instance -name '*.zcml' -o -name '*.xml')
+
+.PHONY: lint
+lint: $(STAMP)-test ## Check the code's style: ruff (lint and format) and zpretty (ZCML and XML)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/zpretty --check $(LINT_XML)
+
+.PHONY: format
+format: $(STAMP)-test ## Rewrite the code in the checked style (what `make lint` checks)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/zpretty -i $(LINT_XML)
+
 .PHONY: test
-test: $(STAMP)-test ## Run every test
+test: lint ## Run every test (after `make lint`)
 	@scripts/system-packages.sh $(SYSTEM_PACKAGES) $(TEST_SYSTEM_PACKAGES)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

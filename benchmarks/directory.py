@@ -32,6 +32,7 @@ temporary folder, removed at the end; every process started here is stopped, als
 error, Ctrl-C or SIGTERM. Prints Markdown tables; `--write` puts them into
 docs/benchmarks.md, between their own markers (the rest of the file is left alone).
 """
+
 from pathlib import Path
 
 import argparse
@@ -65,7 +66,9 @@ BIN = bench.BIN
 HOST = bench.HOST
 SITE_ID = bench.SITE_ID
 DOC = bench.DOC
-BEGIN = "<!-- directory-benchmark:begin (written by `benchmarks/directory.py --write`; edit the script, not this block) -->"
+BEGIN = (
+    "<!-- directory-benchmark:begin (written by `benchmarks/directory.py --write`; edit the script, not this block) -->"
+)
 END = "<!-- directory-benchmark:end -->"
 SLAPD = "/usr/sbin/slapd"
 BASE = "dc=ent,dc=local"  # the default of `ent-directory generate` and of the local directory
@@ -79,6 +82,7 @@ Proc = bench.Proc
 
 
 # --- HTTP ----------------------------------------------------------------------------
+
 
 class Client:
     """One keep-alive connection to the instance; a connection the server closed is opened anew."""
@@ -127,6 +131,7 @@ def token_of(status, body, who):
 
 # --- the directory -------------------------------------------------------------------
 
+
 def ldap_connection(uri, password):
     import ldap
 
@@ -158,6 +163,7 @@ def directory_facts(uri, password):
 
     conn = ldap_connection(uri, password)
     try:
+
         def count(base, query):
             return len(conn.search_s(base, ldap.SCOPE_ONELEVEL, query, ["1.1"]))
 
@@ -167,8 +173,9 @@ def directory_facts(uri, password):
         uais = sorted(i[: -len("-parent")] for i in ids if i.endswith("-parent") and not i.startswith("all-"))
         largest = conn.search_s(f"cn=all-parent,ou=groups,{BASE}", ldap.SCOPE_BASE, "(objectClass=*)", ["member"])
         user = f"{SCHOOL}.parent.1"
-        user_groups = conn.search_s(f"ou=groups,{BASE}", ldap.SCOPE_ONELEVEL,
-                                    f"(member=uid={user},ou=people,{BASE})", ["cn"])
+        user_groups = conn.search_s(
+            f"ou=groups,{BASE}", ldap.SCOPE_ONELEVEL, f"(member=uid={user},ou=people,{BASE})", ["cn"]
+        )
         return {
             "people": people,
             "groups": len(ids),
@@ -190,7 +197,7 @@ def slapd_operations(lines):
     Kinds: SRCH (detail: its text and its `etime`, the server's own time), BIND, MOD, ADD,
     DEL, CONNECT (a new connection), and RESULT (detail: etime, `nentries`).
     """
-    operations, searches, etimes = [], {}, {}
+    operations, searches = [], {}
     for line in lines:
         match = LINE.match(line)
         if not match:
@@ -247,9 +254,19 @@ def attribute(operations, requests):
 
 # --- the benchmark -------------------------------------------------------------------
 
+
 def env_for(var, port, password, demo_password, **extra):
-    return bench.clean_env(ENT_HOME=ROOT, ENT_VAR_DIR=var, ENT_HOST=HOST, ENT_SITE_ID=SITE_ID, ENT_PORT=port,
-                           ENT_ADMIN_PASSWORD=password, ENT_DEMO="1", ENT_DEMO_PASSWORD=demo_password, **extra)
+    return bench.clean_env(
+        ENT_HOME=ROOT,
+        ENT_VAR_DIR=var,
+        ENT_HOST=HOST,
+        ENT_SITE_ID=SITE_ID,
+        ENT_PORT=port,
+        ENT_ADMIN_PASSWORD=password,
+        ENT_DEMO="1",
+        ENT_DEMO_PASSWORD=demo_password,
+        **extra,
+    )
 
 
 def timed_command(argv, env, logfile, timeout):
@@ -301,21 +318,29 @@ def build_directory(args, tmp, var, password, figures):
     ldif = tmp / "scale.ldif"
     env = env_for(var, bench.free_port(), password, args.demo_password)
     log("generate: ent-directory generate scale (about 115,000 entries)")
-    seconds, proc = timed_command([BIN / "ent-directory", "generate", "scale", ldif], env, tmp / "generate.log",
-                                  args.step_timeout)
+    seconds, proc = timed_command(
+        [BIN / "ent-directory", "generate", "scale", ldif], env, tmp / "generate.log", args.step_timeout
+    )
     found = proc.find(r"(\d+) entries written")
-    figures["generate"] = {"seconds": seconds, "entries": int(found[1].group(1)) if found else None,
-                           "ldif_mib": ldif.stat().st_size / 2**20}
-    log(f"generate: {figures['generate']['entries']} entries in {seconds:.1f} s "
-        f"({figures['generate']['ldif_mib']:.0f} MiB)")
+    figures["generate"] = {
+        "seconds": seconds,
+        "entries": int(found[1].group(1)) if found else None,
+        "ldif_mib": ldif.stat().st_size / 2**20,
+    }
+    log(
+        f"generate: {figures['generate']['entries']} entries in {seconds:.1f} s "
+        f"({figures['generate']['ldif_mib']:.0f} MiB)"
+    )
 
     log("first run: ent-instance run with the demo (creates the site and the local directory)")
     proc = Proc([BIN / "ent-instance", "run"], cwd=ROOT, env=env, logfile=tmp / "instance-first.log")
     try:
         first_page = bench.wait_for_page(proc, int(env["ENT_PORT"]), args.start_timeout)
         created = proc.find(r"Site '.*' created in ([0-9.]+) s")
-        figures["first_run"] = {"until_first_page_s": first_page,
-                                "site_created_s": float(created[1].group(1)) if created else None}
+        figures["first_run"] = {
+            "until_first_page_s": first_page,
+            "site_created_s": float(created[1].group(1)) if created else None,
+        }
         log(f"first run: GET /{SITE_ID} 200 after {first_page:.0f} s; stopping it (ent-instance stop)")
     finally:
         stop_instance(proc, env, tmp, "instance-first")
@@ -324,10 +349,15 @@ def build_directory(args, tmp, var, password, figures):
     log("load: ent-directory load (wipe, slapadd)")
     seconds, proc = timed_command([BIN / "ent-directory", "load", ldif], env, tmp / "load.log", args.step_timeout)
     found = proc.find(r"loaded into .* in (\d+) s")
-    figures["load"] = {"seconds": seconds, "slapadd_s": int(found[1].group(1)) if found else None,
-                       "data_mib": disk_usage(var / "ldap" / "data") / 2**20}
-    log(f"load: {seconds:.1f} s (slapadd {figures['load']['slapadd_s']} s), "
-        f"{figures['load']['data_mib']:.0f} MiB of data")
+    figures["load"] = {
+        "seconds": seconds,
+        "slapadd_s": int(found[1].group(1)) if found else None,
+        "data_mib": disk_usage(var / "ldap" / "data") / 2**20,
+    }
+    log(
+        f"load: {seconds:.1f} s (slapadd {figures['load']['slapadd_s']} s), "
+        f"{figures['load']['data_mib']:.0f} MiB of data"
+    )
     ldif.unlink()
 
 
@@ -339,7 +369,7 @@ def timed_loop(args, targets, rounds, deadline, on_answer):
     for index in range(rounds):
         if time.monotonic() > deadline:
             raise BenchError(f"not done within {args.timeout:.0f} s (--timeout)")
-        for name in (names if index % 2 == 0 else reversed(names)):
+        for name in names if index % 2 == 0 else reversed(names):
             t0 = time.time()
             started = time.perf_counter()
             answer = targets[name](index)
@@ -364,19 +394,34 @@ def served(args, tmp, var, password, figures, **settings):
     ldap_port, port = bench.free_port(), bench.free_port()
     uri = f"ldap://{HOST}:{ldap_port}"
     manager = (var / "ldap" / "manager-password").read_text(encoding="utf-8").strip()
-    slapd = Proc([SLAPD, "-f", var / "ldap" / "slapd.conf", "-h", f"{uri}/", "-d", "stats"], cwd=tmp,
-                 env=bench.clean_env(), logfile=tmp / "slapd.log")
+    slapd = Proc(
+        [SLAPD, "-f", var / "ldap" / "slapd.conf", "-h", f"{uri}/", "-d", "stats"],
+        cwd=tmp,
+        env=bench.clean_env(),
+        logfile=tmp / "slapd.log",
+    )
     wait_for_slapd(slapd, uri, manager)
     facts = directory_facts(uri, manager)
     figures["directory"] = {key: value for key, value in facts.items() if key != "uais"}
     figures["directory"]["schools"] = len(facts["uais"])
-    log(f"slapd on {uri}: {facts['people']} people, {facts['groups']} groups "
-        f"(all-parent: {facts['all_parent_members']} members)")
+    log(
+        f"slapd on {uri}: {facts['people']} people, {facts['groups']} groups "
+        f"(all-parent: {facts['all_parent_members']} members)"
+    )
     if SCHOOL not in facts["uais"]:
         raise BenchError(f"the directory has no group {SCHOOL}-parent: not the scale directory?")
 
-    env = env_for(var, port, password, args.demo_password, ENT_LDAP_URI=uri, ENT_LDAP_BIND_DN=f"cn=admin,{BASE}",
-                  ENT_LDAP_BIND_PASSWORD=manager, ENT_LDAP_BASE=BASE, **settings)
+    env = env_for(
+        var,
+        port,
+        password,
+        args.demo_password,
+        ENT_LDAP_URI=uri,
+        ENT_LDAP_BIND_DN=f"cn=admin,{BASE}",
+        ENT_LDAP_BIND_PASSWORD=manager,
+        ENT_LDAP_BASE=BASE,
+        **settings,
+    )
     log(f"second run: ent-instance run pointed at that slapd (port {port})")
     instance = Proc([BIN / "ent-instance", "run"], cwd=ROOT, env=env, logfile=tmp / "instance.log")
     try:
@@ -392,17 +437,28 @@ def measure(args, port, password, facts, slapd, figures):
     admin = "Basic " + base64.b64encode(f"admin:{password}".encode()).decode()
     local_password = secrets.token_urlsafe(12)
     status, _, body = client.request(
-        "POST", f"/{SITE_ID}/@users",
+        "POST",
+        f"/{SITE_ID}/@users",
         headers={"Accept": "application/json", "Content-Type": "application/json", "Authorization": admin},
-        body=json.dumps({"username": LOCAL_USER, "password": local_password, "email": f"{LOCAL_USER}@ent.example",
-                         "fullname": "Utilisateur local"}).encode())
+        body=json.dumps(
+            {
+                "username": LOCAL_USER,
+                "password": local_password,
+                "email": f"{LOCAL_USER}@ent.example",
+                "fullname": "Utilisateur local",
+            }
+        ).encode(),
+    )
     if status != 201:
         raise BenchError(f"POST /{SITE_ID}/@users (the local user): status {status}: {body[:300]!r}")
-    status, _, body = client.request("GET", f"/{SITE_ID}/@users/{LOCAL_USER}",
-                                     headers={"Accept": "application/json", "Authorization": admin})
+    status, _, body = client.request(
+        "GET", f"/{SITE_ID}/@users/{LOCAL_USER}", headers={"Accept": "application/json", "Authorization": admin}
+    )
     local_info = json.loads(body) if status == 200 else {}
-    figures["local_user"] = {"groups": [g.get("id") for g in local_info.get("groups", {}).get("items", [])],
-                             "roles": local_info.get("roles")}
+    figures["local_user"] = {
+        "groups": [g.get("id") for g in local_info.get("groups", {}).get("items", [])],
+        "roles": local_info.get("roles"),
+    }
 
     # Different random accounts: those of the timed logins, and one per request of each
     # page for "a different directory user at each request".
@@ -414,14 +470,17 @@ def measure(args, port, password, facts, slapd, figures):
     accounts = sorted(accounts)
     rng.shuffle(accounts)
     login_accounts = accounts[:logins_total]
-    many = {"school": accounts[logins_total:logins_total + pages_total],
-            "search": accounts[logins_total + pages_total:]}
+    many = {
+        "school": accounts[logins_total : logins_total + pages_total],
+        "search": accounts[logins_total + pages_total :],
+    }
     user = f"{SCHOOL}.parent.1"
     deadline = time.monotonic() + args.timeout
 
     def log_in(who, secret):
-        status, _, body = client.request("POST", f"/{SITE_ID}/@login", headers=login_headers(),
-                                         body=login_body(who, secret))
+        status, _, body = client.request(
+            "POST", f"/{SITE_ID}/@login", headers=login_headers(), body=login_body(who, secret)
+        )
         return token_of(status, body, who)
 
     # -- the tokens of the logged-in pages, untimed; these accounts are then left alone
@@ -435,21 +494,27 @@ def measure(args, port, password, facts, slapd, figures):
 
     # -- logins: a different directory account each time, against the same local user
     def directory_login(index):
-        return client.request("POST", f"/{SITE_ID}/@login", headers=login_headers(),
-                              body=login_body(login_accounts[index], args.demo_password))
+        return client.request(
+            "POST",
+            f"/{SITE_ID}/@login",
+            headers=login_headers(),
+            body=login_body(login_accounts[index], args.demo_password),
+        )
 
     def local_login(index):
-        return client.request("POST", f"/{SITE_ID}/@login", headers=login_headers(),
-                              body=login_body(LOCAL_USER, local_password))
+        return client.request(
+            "POST", f"/{SITE_ID}/@login", headers=login_headers(), body=login_body(LOCAL_USER, local_password)
+        )
 
     def check_login(name, index, answer):
         status, _, body = answer
         token_of(status, body, login_accounts[index] if name == "directory" else LOCAL_USER)
 
-    log(f"logins: {args.warmup} untimed and {args.logins} timed POST @login of each kind, alternately "
-        f"({logins_total} different directory accounts)")
-    logins = timed_loop(args, {"directory": directory_login, "local": local_login}, logins_total, deadline,
-                        check_login)
+    log(
+        f"logins: {args.warmup} untimed and {args.logins} timed POST @login of each kind, alternately "
+        f"({logins_total} different directory accounts)"
+    )
+    logins = timed_loop(args, {"directory": directory_login, "local": local_login}, logins_total, deadline, check_login)
     for request in logins:
         request["who"] = login_accounts[request["index"]] if request["name"] == "directory" else LOCAL_USER
 
@@ -460,8 +525,12 @@ def measure(args, port, password, facts, slapd, figures):
         log(f"pages: waiting {wait:.0f} s, so that the caches have forgotten the accounts of the tokens")
         time.sleep(wait)
     pages = {"school": (f"/{SITE_ID}/colleges/{SCHOOL}", {}), "search": (f"/{SITE_ID}/@search", JSON_HEADERS)}
-    whom = {"local": lambda page, index: LOCAL_USER, "directory": lambda page, index: user,
-            "directory-many": lambda page, index: many[page][index], "anonymous": lambda page, index: None}
+    whom = {
+        "local": lambda page, index: LOCAL_USER,
+        "directory": lambda page, index: user,
+        "directory-many": lambda page, index: many[page][index],
+        "anonymous": lambda page, index: None,
+    }
 
     def target(page, who):
         path, headers = pages[page]
@@ -470,6 +539,7 @@ def measure(args, port, password, facts, slapd, figures):
             account = whom[who](page, index)
             auth = {"Authorization": f"Bearer {tokens[account]}"} if account else {}
             return client.request("GET", path, dict(headers, **auth))
+
         return get
 
     targets = {f"{page}:{who}": target(page, who) for page in pages for who in whom}
@@ -485,14 +555,17 @@ def measure(args, port, password, facts, slapd, figures):
             if page == "school":
                 logged_in = b"personaltools-logout" in body or b"/logout" in body
                 if logged_in != (who != "anonymous"):
-                    raise BenchError(f"GET {name}: the page does not show the expected log-in state "
-                                     f"(logged in: {logged_in})")
+                    raise BenchError(
+                        f"GET {name}: the page does not show the expected log-in state (logged in: {logged_in})"
+                    )
             seen[name] = {"bytes": len(body)}
             if page == "search":
                 seen[name]["items_total"] = json.loads(body).get("items_total")
 
-    log(f"pages: {len(targets)} targets, {args.warmup} untimed and {args.requests} timed requests each, "
-        "one at a time, alternately")
+    log(
+        f"pages: {len(targets)} targets, {args.warmup} untimed and {args.requests} timed requests each, "
+        "one at a time, alternately"
+    )
     page_requests = timed_loop(args, targets, pages_total, deadline, check_page)
     for request in page_requests:
         page, who = request["name"].split(":")
@@ -507,8 +580,9 @@ def measure(args, port, password, facts, slapd, figures):
         figures["pages"][name].update(facts_of_page)
     figures["ldap_outside_requests"] = outside
     figures["searches_seen"] = search_shapes(logins + page_requests, args.warmup)
-    figures["requests"] = [{key: value for key, value in r.items() if key not in ("t0", "t1")}
-                           for r in logins + page_requests]
+    figures["requests"] = [
+        {key: value for key, value in r.items() if key not in ("t0", "t1")} for r in logins + page_requests
+    ]
 
 
 def about_user(text, who):
@@ -577,12 +651,14 @@ def search_shapes(requests, warmup):
             found[1] += etime or 0.0
     result = {}
     for (name, shape), (count, etime) in sorted(shapes.items(), key=lambda item: (item[0][0], -item[1][0])):
-        result.setdefault(name, []).append({"search": shape, "per_request": count / counts[name],
-                                            "etime_ms_mean": etime / count * 1000})
+        result.setdefault(name, []).append(
+            {"search": shape, "per_request": count / counts[name], "etime_ms_mean": etime / count * 1000}
+        )
     return result
 
 
 # --- report --------------------------------------------------------------------------
+
 
 def fmt_ms(figure):
     return f"{figure['p50_ms']:.0f} / {figure['p95_ms']:.0f} ms"
@@ -593,9 +669,12 @@ def fmt_ratio(figure, reference):
 
 
 PAGE_LABELS = {"school": f"GET /ent/colleges/{SCHOOL} (HTML)", "search": "GET /ent/@search (JSON)"}
-WHO_LABELS = {"directory": f"the same directory user ({SCHOOL}.parent.1)",
-              "directory-many": "a different directory user at each request",
-              "local": "the local user", "anonymous": "anonymous, for reference"}
+WHO_LABELS = {
+    "directory": f"the same directory user ({SCHOOL}.parent.1)",
+    "directory-many": "a different directory user at each request",
+    "local": "the local user",
+    "anonymous": "anonymous, for reference",
+}
 
 
 def table(results):
@@ -608,16 +687,30 @@ def table(results):
         row(f"**failed**: {results['error'].replace('|', '/')}", "–", "–", "–")
     generate, load = results.get("generate"), results.get("load")
     if generate:
-        row(f"`ent-directory generate scale`: {generate['entries']:,} entries, {generate['ldif_mib']:.0f} MiB of LDIF",
-            f"{generate['seconds']:.1f} s", "–", "–")
+        row(
+            f"`ent-directory generate scale`: {generate['entries']:,} entries, {generate['ldif_mib']:.0f} MiB of LDIF",
+            f"{generate['seconds']:.1f} s",
+            "–",
+            "–",
+        )
     if load:
-        row(f"`ent-directory load` of that LDIF (wipe, slapadd: {load['slapadd_s']} s; "
-            f"{load['data_mib']:.0f} MiB of data)", f"{load['seconds']:.1f} s", "–", "–")
+        row(
+            f"`ent-directory load` of that LDIF (wipe, slapadd: {load['slapadd_s']} s; "
+            f"{load['data_mib']:.0f} MiB of data)",
+            f"{load['seconds']:.1f} s",
+            "–",
+            "–",
+        )
     logins = results.get("logins")
     if logins and "local" in logins:
-        d, l = logins["directory"], logins["local"]
-        row(f"`POST /ent/@login`, p50 / p95 ({d['requests']} logins; directory: a different random "
-            f"`{{uai}}.parent.{{n}}` each time; local: the local user)", fmt_ms(d), fmt_ms(l), fmt_ratio(d, l))
+        d, local = logins["directory"], logins["local"]
+        row(
+            f"`POST /ent/@login`, p50 / p95 ({d['requests']} logins; directory: a different random "
+            f"`{{uai}}.parent.{{n}}` each time; local: the local user)",
+            fmt_ms(d),
+            fmt_ms(local),
+            fmt_ratio(d, local),
+        )
     pages = results.get("pages")
     if pages:
         for page, label in PAGE_LABELS.items():
@@ -625,28 +718,52 @@ def table(results):
             for who in ("directory", "directory-many", "anonymous"):
                 figure = pages.get(f"{page}:{who}")
                 if local and figure:
-                    row(f"{label}, p50 / p95 ({figure['requests']} requests): {WHO_LABELS[who]}"
+                    row(
+                        f"{label}, p50 / p95 ({figure['requests']} requests): {WHO_LABELS[who]}"
                         + (" (in the first column)" if who == "anonymous" else ""),
-                        fmt_ms(figure), fmt_ms(local), fmt_ratio(figure, local))
+                        fmt_ms(figure),
+                        fmt_ms(local),
+                        fmt_ratio(figure, local),
+                    )
     if logins or pages:
-        rows += ["", "| LDAP per timed request (mean) | searches | of which about the user | binds | "
-                 "server time | requests that looked the user up |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
-        entries = [(f"`POST @login`, {WHO_LABELS[n]}" if n == "local" else
-                    "`POST @login`, a different directory user each time", (logins or {}).get(n))
-                   for n in ("directory", "local")]
-        entries += [(f"{PAGE_LABELS[p]}, {WHO_LABELS[w]}", (pages or {}).get(f"{p}:{w}"))
-                    for p in PAGE_LABELS for w in WHO_LABELS]
+        rows += [
+            "",
+            "| LDAP per timed request (mean) | searches | of which about the user | binds | "
+            "server time | requests that looked the user up |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        entries = [
+            (
+                f"`POST @login`, {WHO_LABELS[n]}"
+                if n == "local"
+                else "`POST @login`, a different directory user each time",
+                (logins or {}).get(n),
+            )
+            for n in ("directory", "local")
+        ]
+        entries += [
+            (f"{PAGE_LABELS[p]}, {WHO_LABELS[w]}", (pages or {}).get(f"{p}:{w}"))
+            for p in PAGE_LABELS
+            for w in WHO_LABELS
+        ]
         for label, f in entries:
             if f:
-                row(label, f"{f['srch_mean']:.2f}", f"{f['user_srch_mean']:.2f}", f"{f['bind_mean']:.2f}",
-                    f"{f['ldap_etime_ms_mean']:.2f} ms", f"{f['looked_up']} of {f['requests']}")
+                row(
+                    label,
+                    f"{f['srch_mean']:.2f}",
+                    f"{f['user_srch_mean']:.2f}",
+                    f"{f['bind_mean']:.2f}",
+                    f"{f['ldap_etime_ms_mean']:.2f} ms",
+                    f"{f['looked_up']} of {f['requests']}",
+                )
     shapes = results.get("searches_seen", {})
-    for name, label in (("directory", "`POST @login` of a directory user"),
-                        ("search:directory-many", "GET /ent/@search by a directory user the caches have forgotten"),
-                        ("school:local", f"GET /ent/colleges/{SCHOOL} by the local user")):
+    for name, label in (
+        ("directory", "`POST @login` of a directory user"),
+        ("search:directory-many", "GET /ent/@search by a directory user the caches have forgotten"),
+        ("school:local", f"GET /ent/colleges/{SCHOOL} by the local user"),
+    ):
         if shapes.get(name):
-            rows += ["", f"| Searches of one {label} | per request | server time of one |",
-                     "| --- | ---: | ---: |"]
+            rows += ["", f"| Searches of one {label} | per request | server time of one |", "| --- | ---: | ---: |"]
             for item in shapes[name]:
                 row(f"`{item['search']}`", f"{item['per_request']:.2f}", f"{item['etime_ms_mean']:.2f} ms")
     return "\n".join(rows)
@@ -670,38 +787,48 @@ def summary_lines(results):
     lines = header_lines(results)
     directory = results.get("directory")
     if directory:
-        lines.append(f"Served directory: {directory['people']:,} people, {directory['groups']} groups of "
-                     f"{directory['schools']} schools; the largest, all-parent, has {directory['all_parent_members']:,} "
-                     f"members. The directory user {SCHOOL}.parent.1 is in {', '.join(directory['user_groups'])}; "
-                     f"the local user is in {', '.join(results.get('local_user', {}).get('groups') or ['no group'])}.")
+        lines.append(
+            f"Served directory: {directory['people']:,} people, {directory['groups']} groups of "
+            f"{directory['schools']} schools; the largest, all-parent, has {directory['all_parent_members']:,} "
+            f"members. The directory user {SCHOOL}.parent.1 is in {', '.join(directory['user_groups'])}; "
+            f"the local user is in {', '.join(results.get('local_user', {}).get('groups') or ['no group'])}."
+        )
     first = results.get("first_run")
     if first and "second_run" in results:
-        lines.append(f"First `ent-instance run` with the demo (site and local directory created) until GET /ent is "
-                     f"200: {first['until_first_page_s']:.0f} s (site {first['site_created_s']} s); the second run, "
-                     f"pointed at the scale directory: {results['second_run']['until_first_page_s']:.0f} s.")
+        lines.append(
+            f"First `ent-instance run` with the demo (site and local directory created) until GET /ent is "
+            f"200: {first['until_first_page_s']:.0f} s (site {first['site_created_s']} s); the second run, "
+            f"pointed at the scale directory: {results['second_run']['until_first_page_s']:.0f} s."
+        )
     pages = results.get("pages")
     if pages and "search:local" in pages:
-        totals = ", ".join(f"{w} {pages[f'search:{w}'].get('items_total')}" for w in WHO_LABELS
-                           if f"search:{w}" in pages)
+        totals = ", ".join(
+            f"{w} {pages[f'search:{w}'].get('items_total')}" for w in WHO_LABELS if f"search:{w}" in pages
+        )
         lines.append(f"GET @search lists (items_total): {totals}.")
     logins = results.get("logins")
     if logins and "directory" in logins:
         d = logins["directory"]
         writes = sum(f["write_total"] for f in list(logins.values()) + list((pages or {}).values()))
-        lines.append(f"A directory login opens {d['connect_mean']:.2f} new LDAP connections on average (the binds as "
-                     f"the user); writes to the directory during the timed requests: {writes}.")
+        lines.append(
+            f"A directory login opens {d['connect_mean']:.2f} new LDAP connections on average (the binds as "
+            f"the user); writes to the directory during the timed requests: {writes}."
+        )
     if pages:
         parts = []
         for name in ("school:directory", "school:directory-many", "search:directory", "search:directory-many"):
             f = pages.get(name)
             if f and f["looked_up"] >= 5 and f["requests"] - f["looked_up"] >= 5:
-                parts.append(f"{name} p50 {f['p50_looked_up_ms']:.0f} ms when it looked the user up, "
-                             f"{f['p50_cached_ms']:.0f} ms when not")
+                parts.append(
+                    f"{name} p50 {f['p50_looked_up_ms']:.0f} ms when it looked the user up, "
+                    f"{f['p50_cached_ms']:.0f} ms when not"
+                )
         if parts:
             lines.append("Logged-in requests: " + "; ".join(parts) + ".")
     if results.get("run"):
-        lines.append(f"The run (`benchmarks/directory.py {results['run']['options']}`) took "
-                     f"{results['run']['minutes']} min.")
+        lines.append(
+            f"The run (`benchmarks/directory.py {results['run']['options']}`) took {results['run']['minutes']} min."
+        )
     return lines
 
 
@@ -712,6 +839,7 @@ def write_doc(results):
 
 # --- main ----------------------------------------------------------------------------
 
+
 def common_arguments(parser, written):
     """The options of every script that runs on `run_script`; --write puts the figures into `written`."""
     parser.add_argument("--start-timeout", type=float, default=600, help="seconds for an instance to serve")
@@ -720,9 +848,13 @@ def common_arguments(parser, written):
     parser.add_argument("--json", type=Path, help="also write the raw results to this file")
     parser.add_argument("--write", action="store_true", help=f"put the figures into {written}")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, var)")
-    parser.add_argument("--report-only", type=Path, metavar="JSON",
-                        help="measure nothing: print the tables of a --json file of an earlier run (and with "
-                             f"--write put them into {written})")
+    parser.add_argument(
+        "--report-only",
+        type=Path,
+        metavar="JSON",
+        help="measure nothing: print the tables of a --json file of an earlier run (and with "
+        f"--write put them into {written})",
+    )
 
 
 def parse_args(argv):
@@ -732,8 +864,12 @@ def parse_args(argv):
     parser.add_argument("--warmup", type=int, default=20, help="untimed logins and requests first (default 20)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the random accounts (default 2026)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds for all the logins and requests")
-    parser.add_argument("--cold-wait", type=float, default=65,
-                        help="seconds between the last token and the pages (default 65: the caches keep a user 60 s)")
+    parser.add_argument(
+        "--cold-wait",
+        type=float,
+        default=65,
+        help="seconds between the last token and the pages (default 65: the caches keep a user 60 s)",
+    )
     common_arguments(parser, "docs/benchmarks.md")
     args = parser.parse_args(argv)
     if not 1 <= args.logins <= 5000 or not 1 <= args.requests <= 5000 or not 0 <= args.warmup <= 500:
@@ -787,13 +923,19 @@ def run_script(args, argv, name, work, table, summary_lines, write_doc):
     tmp = Path(tempfile.mkdtemp(prefix=f"ent-bench-{name}-"))
     var = tmp / "var"
     password = secrets.token_urlsafe(18)
-    commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "instance"], cwd=ROOT, capture_output=True,
-                           text=True).stdout.strip()
-    results = {"date": args.date, "machine": bench.machine(), "slapd": slapd_version(),
-               "load_before": round(os.getloadavg()[0], 2),
-               "code": f"this working tree at {commit}" + (" with uncommitted changes in src/" if dirty else "")}
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", "src", "instance"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    results = {
+        "date": args.date,
+        "machine": bench.machine(),
+        "slapd": slapd_version(),
+        "load_before": round(os.getloadavg()[0], 2),
+        "code": f"this working tree at {commit}" + (" with uncommitted changes in src/" if dirty else ""),
+    }
     if os.getloadavg()[0] > 0.5:
         log(f"warning: load average {os.getloadavg()[0]:.2f}: something else runs, figures will be noisier")
     log(f"temporary folder {tmp}")
@@ -825,8 +967,10 @@ def run_script(args, argv, name, work, table, summary_lines, write_doc):
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     results["load_after"] = round(os.getloadavg()[0], 2)
-    results["run"] = {"minutes": round((time.monotonic() - started) / 60, 1),
-                      "options": " ".join(sys.argv[1:] if argv is None else argv)}
+    results["run"] = {
+        "minutes": round((time.monotonic() - started) / 60, 1),
+        "options": " ".join(sys.argv[1:] if argv is None else argv),
+    }
     print(table(results))
     print()
     for line in summary_lines(results):

@@ -28,6 +28,7 @@ is stopped, also on error, Ctrl-C or SIGTERM. Prints Markdown tables; `--write` 
 into docs/benchmarks.md between their own markers and the figures into
 benchmarks/results.json (section "feed"; the other sections are kept).
 """
+
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -63,12 +64,24 @@ PUBLISHED_STATES = ("published", "internal")  # ent.policy.audience.PUBLISHED_ST
 PAGES = {
     "feed": ("GET /ent/@my-feed (JSON)", f"/{SITE_ID}/@my-feed", True, True),
     "mon-ent": ("GET /ent/@@mon-ent (HTML)", f"/{SITE_ID}/@@mon-ent", False, True),
-    "search": ("GET /ent/@search (JSON), the same parent",
-               f"/{SITE_ID}/@search?{TYPES_QUERY}&sort_on=effective&sort_order=descending", True, True),
-    "search-anonymous": ("GET /ent/@search (JSON), anonymous",
-                         f"/{SITE_ID}/@search?{TYPES_QUERY}&sort_on=effective&sort_order=descending", True, False),
-    "search-page": ("GET /ent/@@search (HTML, Plone's search page), the same parent",
-                    f"/{SITE_ID}/@@search?{TYPES_QUERY}&sort_on=effective&sort_order=reverse", False, True),
+    "search": (
+        "GET /ent/@search (JSON), the same parent",
+        f"/{SITE_ID}/@search?{TYPES_QUERY}&sort_on=effective&sort_order=descending",
+        True,
+        True,
+    ),
+    "search-anonymous": (
+        "GET /ent/@search (JSON), anonymous",
+        f"/{SITE_ID}/@search?{TYPES_QUERY}&sort_on=effective&sort_order=descending",
+        True,
+        False,
+    ),
+    "search-page": (
+        "GET /ent/@@search (HTML, Plone's search page), the same parent",
+        f"/{SITE_ID}/@@search?{TYPES_QUERY}&sort_on=effective&sort_order=reverse",
+        False,
+        True,
+    ),
 }
 #: Entries a page lists (the default batch of each).
 PAGE_SIZES = {"feed": 25, "mon-ent": 20, "search": 25, "search-anonymous": 25, "search-page": 10}
@@ -76,10 +89,16 @@ PAGE_SIZES = {"feed": 25, "mon-ent": 20, "search": 25, "search-anonymous": 25, "
 COMPARED = (("feed", "search"), ("feed", "search-anonymous"), ("mon-ent", "search"), ("mon-ent", "search-page"))
 #: kind: (label, fields of the County news item, its publishing transition)
 PUBLICATIONS = {
-    "all-parents": ("for every parent (audience parent, no school: all-parent)", {"audience": ["parent"]},
-                    "publish_internal"),
-    "one-school": (f"for the parents of one school (audience parent, audience_schools {SCHOOL.upper()})",
-                   {"audience": ["parent"], "audience_schools": [SCHOOL.upper()]}, "publish_internal"),
+    "all-parents": (
+        "for every parent (audience parent, no school: all-parent)",
+        {"audience": ["parent"]},
+        "publish_internal",
+    ),
+    "one-school": (
+        f"for the parents of one school (audience parent, audience_schools {SCHOOL.upper()})",
+        {"audience": ["parent"], "audience_schools": [SCHOOL.upper()]},
+        "publish_internal",
+    ),
     "public": ("for everyone (audience public: what plain Plone publishes)", {"audience": ["public"]}, "publish"),
 }
 log = bench.log
@@ -88,19 +107,33 @@ BenchError = bench.BenchError
 
 # --- 2: the items -----------------------------------------------------------------------
 
+
 def populate(args, tmp, var, password, figures):
     """Create and publish the items in one Zope process (benchmarks/feed_items.py)."""
     env = dirbench.env_for(var, bench.free_port(), password, args.demo_password, ENT_NOTIFICATIONS="0")
-    log(f"items: {args.items} news items and events in one Zope process (benchmarks/feed_items.py; "
-        f"output in {tmp / 'items.log'})")
+    log(
+        f"items: {args.items} news items and events in one Zope process (benchmarks/feed_items.py; "
+        f"output in {tmp / 'items.log'})"
+    )
     started = time.monotonic()
-    report = bench.zope_sites(var, env, tmp, "items.log", str(args.items), str(args.seed), str(args.immediate),
-                              timeout=args.populate_timeout, script="feed_items.py")
+    report = bench.zope_sites(
+        var,
+        env,
+        tmp,
+        "items.log",
+        str(args.items),
+        str(args.seed),
+        str(args.immediate),
+        timeout=args.populate_timeout,
+        script="feed_items.py",
+    )
     report["wall_s"] = time.monotonic() - started
     report["data_fs_mib"] = (var / "filestorage" / "Data.fs").stat().st_size / 2**20
     figures["items"] = report
-    log(f"items: {args.items} created and published in {report['seconds'] / 60:.1f} min "
-        f"({args.items / report['seconds']:.0f} a second; {report['wall_s'] / 60:.1f} min with Zope's start)")
+    log(
+        f"items: {args.items} created and published in {report['seconds'] / 60:.1f} min "
+        f"({args.items / report['seconds']:.0f} a second; {report['wall_s'] / 60:.1f} min with Zope's start)"
+    )
 
 
 def expected_counts(holdings, groups):
@@ -122,9 +155,11 @@ def expected_counts(holdings, groups):
 
 # --- 3: the feed against @search ---------------------------------------------------------
 
+
 def log_in(client, who, password):
-    status, _, body = client.request("POST", f"/{SITE_ID}/@login", headers=dirbench.login_headers(),
-                                     body=dirbench.login_body(who, password))
+    status, _, body = client.request(
+        "POST", f"/{SITE_ID}/@login", headers=dirbench.login_headers(), body=dirbench.login_body(who, password)
+    )
     return dirbench.token_of(status, body, who)
 
 
@@ -149,8 +184,9 @@ class FeedChecks:
         _, _, as_json, logged_in = PAGES[name]
         wanted = "application/json" if as_json else "text/html"
         if status != 200 or not ctype.startswith(wanted):
-            raise BenchError(f"GET {name}: status {status}, Content-Type {ctype!r} (expected 200, {wanted}): "
-                             f"{body[:300]!r}")
+            raise BenchError(
+                f"GET {name}: status {status}, Content-Type {ctype!r} (expected 200, {wanted}): {body[:300]!r}"
+            )
         who = self.parents[index % len(self.parents)] if logged_in else None
         if (name, who) in self.seen:
             return
@@ -179,15 +215,17 @@ class FeedChecks:
             if name == "search-page":
                 facts["items_total"] = total = results_number(html)
                 if total != self.expected[who]["search"]:
-                    raise BenchError(f"GET @@search as {who} announces {total} results, expected "
-                                     f"{self.expected[who]['search']}")
+                    raise BenchError(
+                        f"GET @@search as {who} announces {total} results, expected {self.expected[who]['search']}"
+                    )
         facts["nav_links"] = None if as_json else body.count(b"nav-link")
 
 
 def measure_feed(args, client, facts, slapd, figures):
     rng = random.Random(args.seed)
-    parents = [f"{uai}.parent.{rng.randint(1, dirbench.PARENTS_PER_SCHOOL)}"
-               for uai in rng.sample(facts["uais"], args.parents)]
+    parents = [
+        f"{uai}.parent.{rng.randint(1, dirbench.PARENTS_PER_SCHOOL)}" for uai in rng.sample(facts["uais"], args.parents)
+    ]
     log(f"feed: tokens of {len(parents)} parents: {', '.join(parents)}")
     tokens = {who: log_in(client, who, args.demo_password) for who in parents}
     holdings = figures["items"]["holdings"]
@@ -201,17 +239,21 @@ def measure_feed(args, client, facts, slapd, figures):
             if logged_in:
                 headers["Authorization"] = f"Bearer {tokens[parents[index % len(parents)]]}"
             return client.request("GET", path, headers)
+
         return get
 
     checks = FeedChecks(parents, expected)
     for index in range(len(parents)):  # untimed: each page once for each person, checked
         for name in PAGES:
             checks(name, index, target(name)(index))
-    log(f"feed: {len(PAGES)} pages, {args.warmup} untimed and {args.requests} timed requests each, one at a time, "
-        "alternately")
+    log(
+        f"feed: {len(PAGES)} pages, {args.warmup} untimed and {args.requests} timed requests each, one at a time, "
+        "alternately"
+    )
     deadline = time.monotonic() + args.timeout
-    requests = dirbench.timed_loop(args, {name: target(name) for name in PAGES}, args.warmup + args.requests,
-                                   deadline, checks)
+    requests = dirbench.timed_loop(
+        args, {name: target(name) for name in PAGES}, args.warmup + args.requests, deadline, checks
+    )
     for request in requests:
         request["who"] = parents[request["index"] % len(parents)] if PAGES[request["name"]][3] else None
     time.sleep(1.0)  # let slapd's last log lines reach this script
@@ -224,11 +266,15 @@ def measure_feed(args, client, facts, slapd, figures):
         figure["nav_links"] = seen[0]["nav_links"]
     figures["feed"] = {"parents": parents, "expected": expected, "pages": summary}
     figures.setdefault("requests", []).extend(
-        {key: value for key, value in r.items() if key not in ("t0", "t1", "searches")} for r in requests)
-    log("feed: " + ", ".join(f"{name} p50 {f['p50_ms']:.0f} ms p95 {f['p95_ms']:.0f} ms" for name, f in summary.items()))
+        {key: value for key, value in r.items() if key not in ("t0", "t1", "searches")} for r in requests
+    )
+    log(
+        "feed: " + ", ".join(f"{name} p50 {f['p50_ms']:.0f} ms p95 {f['p95_ms']:.0f} ms" for name, f in summary.items())
+    )
 
 
 # --- 4: publishing for every parent ------------------------------------------------------
+
 
 class LogFollower:
     """The lines a log file gets from now on, read as they are written (polled)."""
@@ -262,16 +308,24 @@ def measure_publishing(args, client, event_log, figures):
     reader_token = log_in(client, reader, args.demo_password)
     auth = {"Authorization": f"Bearer {token}", **dirbench.login_headers()}
     measured = {kind: {"create_s": [], "publish_s": [], "job_s": [], "mails": []} for kind in PUBLICATIONS}
-    log(f"publishing: 1 untimed and {args.publications} timed County news items of each kind "
-        f"({', '.join(PUBLICATIONS)}), as {PUBLISHER}; each job followed in the event log")
+    log(
+        f"publishing: 1 untimed and {args.publications} timed County news items of each kind "
+        f"({', '.join(PUBLICATIONS)}), as {PUBLISHER}; each job followed in the event log"
+    )
     for index in range(1 + args.publications):
-        for kind in (PUBLICATIONS if index % 2 == 0 else reversed(PUBLICATIONS)):
+        for kind in PUBLICATIONS if index % 2 == 0 else reversed(PUBLICATIONS):
             _, fields, transition = PUBLICATIONS[kind]
             title = f"Information {kind} {index}"  # ASCII: the worker logs its repr
             follower = LogFollower(event_log)
             started = time.perf_counter()
-            status, _, body = client.request("POST", f"/{SITE_ID}/actualites", headers=auth, body=json.dumps(
-                {"@type": "News Item", "title": title, "description": "Mesure de la publication.", **fields}).encode())
+            status, _, body = client.request(
+                "POST",
+                f"/{SITE_ID}/actualites",
+                headers=auth,
+                body=json.dumps(
+                    {"@type": "News Item", "title": title, "description": "Mesure de la publication.", **fields}
+                ).encode(),
+            )
             created = time.perf_counter() - started
             if status != 201:
                 raise BenchError(f"POST /{SITE_ID}/actualites as {PUBLISHER}: status {status}: {body[:300]!r}")
@@ -283,25 +337,37 @@ def measure_publishing(args, client, event_log, figures):
             if status != 200:
                 raise BenchError(f"POST {path}/@workflow/{transition}: status {status}: {body[:300]!r}")
             try:
-                when, match = follower.wait(rf"notifications: '{re.escape(title)}' published; (\d+) immediate mail",
-                                            args.job_timeout)
+                when, match = follower.wait(
+                    rf"notifications: '{re.escape(title)}' published; (\d+) immediate mail", args.job_timeout
+                )
             finally:
                 follower.close()
             job = max(0.0, when - returned)
-            status, _, body = client.request("GET", f"/{SITE_ID}/@my-feed",
-                                             {**JSON_HEADERS, "Authorization": f"Bearer {reader_token}"})
+            status, _, body = client.request(
+                "GET", f"/{SITE_ID}/@my-feed", {**JSON_HEADERS, "Authorization": f"Bearer {reader_token}"}
+            )
             newest = json.loads(body)["items"][0]["title"] if status == 200 else None
             if newest != title:
                 raise BenchError(f"after publishing {title!r}, the newest entry of {reader}'s feed is {newest!r}")
-            log(f"publishing: {kind} {index}: create {created * 1000:.0f} ms, {transition} {published * 1000:.0f} ms, "
-                f"job {job:.1f} s ({match.group(1)} immediate mails)")
+            log(
+                f"publishing: {kind} {index}: create {created * 1000:.0f} ms, {transition} {published * 1000:.0f} ms, "
+                f"job {job:.1f} s ({match.group(1)} immediate mails)"
+            )
             if index:
-                for key, value in (("create_s", created), ("publish_s", published), ("job_s", job),
-                                   ("mails", int(match.group(1)))):
+                for key, value in (
+                    ("create_s", created),
+                    ("publish_s", published),
+                    ("job_s", job),
+                    ("mails", int(match.group(1))),
+                ):
                     measured[kind][key].append(value)
-    figures["publishing"] = {kind: {**values, **{f"{key}_median": statistics.median(values[key])
-                                                 for key in ("create_s", "publish_s", "job_s", "mails")}}
-                             for kind, values in measured.items()}
+    figures["publishing"] = {
+        kind: {
+            **values,
+            **{f"{key}_median": statistics.median(values[key]) for key in ("create_s", "publish_s", "job_s", "mails")},
+        }
+        for kind, values in measured.items()
+    }
 
 
 def measure_all(args, tmp, var, password, figures):
@@ -309,8 +375,13 @@ def measure_all(args, tmp, var, password, figures):
     populate(args, tmp, var, password, figures)
     # The worker runs in the instance as with `make run`; its mail waits in the outbox (no
     # SMTP server on that port: nothing is sent); no daily digest during the run.
-    settings = {"ENT_NOTIFICATIONS": "1", "ENT_SMTP_HOST": HOST, "ENT_SMTP_PORT": bench.free_port(),
-                "ENT_DIGEST_HOUR": "off", **args.settings}
+    settings = {
+        "ENT_NOTIFICATIONS": "1",
+        "ENT_SMTP_HOST": HOST,
+        "ENT_SMTP_PORT": bench.free_port(),
+        "ENT_DIGEST_HOUR": "off",
+        **args.settings,
+    }
     figures["settings"] = args.settings
     with dirbench.served(args, tmp, var, password, figures, **settings) as (port, facts, slapd, _):
         client = dirbench.Client(port)
@@ -324,6 +395,7 @@ def measure_all(args, tmp, var, password, figures):
 
 
 # --- report --------------------------------------------------------------------------
+
 
 def fmt_ms(figure):
     return f"{figure['p50_ms']:.0f} / {figure['p95_ms']:.0f} ms"
@@ -351,9 +423,14 @@ def table(results):
     items = results.get("items")
     if items:
         total = sum(items["states"].values())
-        row(f"{total:,} news items and events created and published in one Zope process ({items['events']:,} events, "
+        row(
+            f"{total:,} news items and events created and published in one Zope process ({items['events']:,} events, "
             f"{items['county_items']:,} on the County portal; commits of 1,000)",
-            f"{items['seconds'] / 60:.1f} min ({total / items['seconds']:.0f} a second)", "–", "–", "–")
+            f"{items['seconds'] / 60:.1f} min ({total / items['seconds']:.0f} a second)",
+            "–",
+            "–",
+            "–",
+        )
     feed = (results.get("feed") or {}).get("pages")
     if feed:
         n = len(results["feed"]["parents"])
@@ -361,39 +438,67 @@ def table(results):
             figure, plain = feed.get(page), feed.get(reference)
             if figure and plain:
                 met = "met" if figure["p95_ms"] <= TARGET_P95_MS else "**missed**"
-                row(f"{PAGES[page][0]} ({entries(page, figure)}), p50 / p95 ({figure['requests']} requests, {n} parents "
+                row(
+                    f"{PAGES[page][0]} ({entries(page, figure)}), p50 / p95 ({figure['requests']} requests, {n} parents "
                     f"in turn); plain: {PAGES[reference][0]} ({entries(reference, plain)})",
-                    fmt_ms(figure), fmt_ms(plain), fmt_ratio(figure, plain), met)
+                    fmt_ms(figure),
+                    fmt_ms(plain),
+                    fmt_ratio(figure, plain),
+                    met,
+                )
     publishing = results.get("publishing")
     if publishing and "public" in publishing:
         plain = publishing["public"]
         directory = results.get("directory", {})
         for kind in ("all-parents", "one-school"):
             figure = publishing[kind]
-            label = PUBLICATIONS[kind][0].replace("all-parent)", f"all-parent, {directory.get('all_parent_members', 0):,} "
-                                                  "members)")
+            label = PUBLICATIONS[kind][0].replace(
+                "all-parent)", f"all-parent, {directory.get('all_parent_members', 0):,} members)"
+            )
             count = len(figure["publish_s"])
-            row(f"`POST …/@workflow/publish_internal` of a County news item {label}, median of {count}; plain: "
-                "`POST …/@workflow/publish` of a public one", f"{figure['publish_s_median'] * 1000:.0f} ms",
-                f"{plain['publish_s_median'] * 1000:.0f} ms", f"{figure['publish_s_median'] / plain['publish_s_median']:.2f}",
-                "–")
-            row(f"… its creation, `POST /ent/actualites` (median of {count}); plain: of the public one",
-                f"{figure['create_s_median'] * 1000:.0f} ms", f"{plain['create_s_median'] * 1000:.0f} ms",
-                f"{figure['create_s_median'] / plain['create_s_median']:.2f}", "–")
+            row(
+                f"`POST …/@workflow/publish_internal` of a County news item {label}, median of {count}; plain: "
+                "`POST …/@workflow/publish` of a public one",
+                f"{figure['publish_s_median'] * 1000:.0f} ms",
+                f"{plain['publish_s_median'] * 1000:.0f} ms",
+                f"{figure['publish_s_median'] / plain['publish_s_median']:.2f}",
+                "–",
+            )
+            row(
+                f"… its creation, `POST /ent/actualites` (median of {count}); plain: of the public one",
+                f"{figure['create_s_median'] * 1000:.0f} ms",
+                f"{plain['create_s_median'] * 1000:.0f} ms",
+                f"{figure['create_s_median'] / plain['create_s_median']:.2f}",
+                "–",
+            )
         immediate = (items or {}).get("immediate_parents", 0)
         for kind in PUBLICATIONS:
             figure = publishing[kind]
-            row(f"… then the instance's notification worker on its job, County news {PUBLICATIONS[kind][0].split(' (')[0]} "
+            row(
+                f"… then the instance's notification worker on its job, County news {PUBLICATIONS[kind][0].split(' (')[0]} "
                 f"({immediate:,} parents chose immediate mail; median of {len(figure['job_s'])})",
-                f"{figure['job_s_median']:.1f} s ({figure['mails_median']:,.0f} mails)", "–", "–", "–")
+                f"{figure['job_s_median']:.1f} s ({figure['mails_median']:,.0f} mails)",
+                "–",
+                "–",
+                "–",
+            )
     if feed:
-        rows += ["", "| LDAP per timed request (mean) | searches | of which about the user | server time | "
-                 "requests that looked the user up |", "| --- | ---: | ---: | ---: | ---: |"]
+        rows += [
+            "",
+            "| LDAP per timed request (mean) | searches | of which about the user | server time | "
+            "requests that looked the user up |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
         for page, (label, *_rest) in PAGES.items():
             f = feed.get(page)
             if f:
-                row(label, f"{f['srch_mean']:.2f}", f"{f['user_srch_mean']:.2f}", f"{f['ldap_etime_ms_mean']:.2f} ms",
-                    f"{f['looked_up']} of {f['requests']}")
+                row(
+                    label,
+                    f"{f['srch_mean']:.2f}",
+                    f"{f['user_srch_mean']:.2f}",
+                    f"{f['ldap_etime_ms_mean']:.2f} ms",
+                    f"{f['looked_up']} of {f['requests']}",
+                )
     return "\n".join(rows)
 
 
@@ -401,35 +506,51 @@ def summary_lines(results):
     lines = dirbench.header_lines(results)
     directory = results.get("directory")
     if directory:
-        lines.append(f"Served directory: {directory['people']:,} people, {directory['groups']} groups; all-parent has "
-                     f"{directory['all_parent_members']:,} members.")
+        lines.append(
+            f"Served directory: {directory['people']:,} people, {directory['groups']} groups; all-parent has "
+            f"{directory['all_parent_members']:,} members."
+        )
     items = results.get("items")
     if items:
         states = ", ".join(f"{count:,} {state}" for state, count in sorted(items["states"].items()))
-        lines.append(f"Items: {states}, over {items['schools']} schools and the County; Data.fs "
-                     f"{items['data_fs_mib']:.0f} MiB after them; {items['wall_s'] / 60:.1f} min with Zope's start. "
-                     f"The demo's own items are there too: {items['before']}. "
-                     f"Left out of their creation: CMFEditions' initial versions, and the "
-                     f"{items['jobs_queued_and_dropped']:,} notification jobs the publications queued (dropped).")
+        lines.append(
+            f"Items: {states}, over {items['schools']} schools and the County; Data.fs "
+            f"{items['data_fs_mib']:.0f} MiB after them; {items['wall_s'] / 60:.1f} min with Zope's start. "
+            f"The demo's own items are there too: {items['before']}. "
+            f"Left out of their creation: CMFEditions' initial versions, and the "
+            f"{items['jobs_queued_and_dropped']:,} notification jobs the publications queued (dropped)."
+        )
     feed = results.get("feed")
     if feed:
         pages = feed["pages"]
         missed = [PAGES[p][0] for p in ("feed", "mon-ent") if p in pages and pages[p]["p95_ms"] > TARGET_P95_MS]
-        lines.append(f"Parents (JWT, in turn): {', '.join(feed['parents'])}; each in `{{uai}}-parent` and all-parent. "
-                     f"The p95 target of {TARGET_P95_MS} ms is "
-                     + ("met by both @my-feed and @@mon-ent." if not missed else f"missed by {' and '.join(missed)}."))
+        lines.append(
+            f"Parents (JWT, in turn): {', '.join(feed['parents'])}; each in `{{uai}}-parent` and all-parent. "
+            f"The p95 target of {TARGET_P95_MS} ms is "
+            + ("met by both @my-feed and @@mon-ent." if not missed else f"missed by {' and '.join(missed)}.")
+        )
         navs = {p: f["nav_links"] for p, f in pages.items() if f.get("nav_links")}
         if navs:
-            lines.append("Links of the navigation in the HTML pages (`nav-link`): "
-                         + ", ".join(f"{p} {n:,}" for p, n in navs.items()) + ".")
+            lines.append(
+                "Links of the navigation in the HTML pages (`nav-link`): "
+                + ", ".join(f"{p} {n:,}" for p, n in navs.items())
+                + "."
+            )
     if "outbox_mails" in results:
-        lines.append(f"Mail written into the outbox by the worker during the run: {results['outbox_mails']:,} "
-                     "(not sent: no SMTP server on the configured port).")
+        lines.append(
+            f"Mail written into the outbox by the worker during the run: {results['outbox_mails']:,} "
+            "(not sent: no SMTP server on the configured port)."
+        )
     if results.get("settings"):
-        lines.append("Served with " + ", ".join(f"`{k}={v}`" for k, v in results["settings"].items())
-                     + " (`--setting`; otherwise the settings of `make run`).")
+        lines.append(
+            "Served with "
+            + ", ".join(f"`{k}={v}`" for k, v in results["settings"].items())
+            + " (`--setting`; otherwise the settings of `make run`)."
+        )
     if results.get("run"):
-        lines.append(f"The run (`benchmarks/feed.py {results['run']['options']}`) took {results['run']['minutes']} min.")
+        lines.append(
+            f"The run (`benchmarks/feed.py {results['run']['options']}`) took {results['run']['minutes']} min."
+        )
     return lines
 
 
@@ -445,20 +566,28 @@ def write_doc(results):
 
 # --- main ----------------------------------------------------------------------------
 
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="benchmarks/feed.py", description=__doc__.split("\n")[0])
     parser.add_argument("--items", type=int, default=50_000, help="news items and events to create (default 50000)")
     parser.add_argument("--requests", type=int, default=200, help="timed requests of each page (default 200)")
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests of each page first (default 20)")
     parser.add_argument("--parents", type=int, default=5, help="directory parents asking in turn (default 5)")
-    parser.add_argument("--publications", type=int, default=5,
-                        help="timed publications of each kind, after an untimed one (default 5)")
-    parser.add_argument("--immediate", type=int, default=1000,
-                        help="random parents who chose immediate notifications (default 1000)")
+    parser.add_argument(
+        "--publications", type=int, default=5, help="timed publications of each kind, after an untimed one (default 5)"
+    )
+    parser.add_argument(
+        "--immediate", type=int, default=1000, help="random parents who chose immediate notifications (default 1000)"
+    )
     parser.add_argument("--seed", type=int, default=2026, help="seed of the items and the parents (default 2026)")
-    parser.add_argument("--setting", action="append", default=[], metavar="ENT_NAME=VALUE",
-                        help="an ENT_* setting of the served instance, to measure its effect (repeatable; e.g. "
-                             "ENT_ZODB_CACHE_SIZE=200000); by default the instance has the settings of `make run`")
+    parser.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="ENT_NAME=VALUE",
+        help="an ENT_* setting of the served instance, to measure its effect (repeatable; e.g. "
+        "ENT_ZODB_CACHE_SIZE=200000); by default the instance has the settings of `make run`",
+    )
     parser.add_argument("--timeout", type=float, default=7200, help="seconds for all the page requests (default 7200)")
     parser.add_argument("--job-timeout", type=float, default=600, help="seconds for the worker to do one job")
     parser.add_argument("--populate-timeout", type=float, default=10800, help="seconds for creating the items")

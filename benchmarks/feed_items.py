@@ -30,10 +30,11 @@ item, event and announcement (those of the demo too) by type, indexed targets
 open), with their counts (`holdings`), from which benchmarks/feed.py computes what each
 person must find in the feed and in @search.
 """
+
 from Acquisition import aq_base
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 import collections
@@ -96,15 +97,17 @@ def make_plan(count, uais, seed, now):
         _, audience, schools = rng.choices(AUDIENCES[place], weights[place])[0]
         event = rng.random() < EVENT_SHARE
         effective = now - timedelta(hours=1) - timedelta(seconds=rng.randrange(DAYS * 86400))
-        plan.append({
-            "id": f"bench-{index}",
-            "type": "Event" if event else "News Item",
-            "uai": None if place == "county" else rng.choice(uais),
-            "audience": list(audience),
-            "schools": sorted(rng.sample(uais, rng.randint(1, schools))) if schools else [],
-            "effective": effective,
-            "start": effective + timedelta(days=rng.randint(1, 60)),
-        })
+        plan.append(
+            {
+                "id": f"bench-{index}",
+                "type": "Event" if event else "News Item",
+                "uai": None if place == "county" else rng.choice(uais),
+                "audience": list(audience),
+                "schools": sorted(rng.sample(uais, rng.randint(1, schools))) if schools else [],
+                "effective": effective,
+                "start": effective + timedelta(days=rng.randint(1, 60)),
+            }
+        )
     return plan
 
 
@@ -122,8 +125,12 @@ def create(portal, item, local):
     from plone.dexterity.utils import createContentInContainer
 
     kind = "Événement" if item["type"] == "Event" else "Actualité"
-    fields = {"id": item["id"], "title": f"{kind} n° {item['id'][6:]}",
-              "description": f"{kind} pour {', '.join(item['audience'])}.", "audience": item["audience"]}
+    fields = {
+        "id": item["id"],
+        "title": f"{kind} n° {item['id'][6:]}",
+        "description": f"{kind} pour {', '.join(item['audience'])}.",
+        "audience": item["audience"],
+    }
     if item["schools"]:
         fields["audience_schools"] = item["schools"]
     if item["type"] == "Event":
@@ -138,7 +145,6 @@ def create(portal, item, local):
 
 def populate(portal, plan, say):
     """Create and publish the items of `plan`, BATCH per transaction; return the figures."""
-    from ent.policy.audience import is_public
     from ent.policy.notifications.store import get_store
     from plone import api
 
@@ -201,10 +207,13 @@ def holdings(portal):
         targets = catalog.getIndexDataForRID(brain.getRID()).get("audience_targets") or ()
         effective, expires = brain.effective, brain.expires
         current = not (isinstance(effective, DateTime) and effective > now) and not (
-            isinstance(expires, DateTime) and expires <= now)
+            isinstance(expires, DateTime) and expires <= now
+        )
         counts[(brain.portal_type, tuple(sorted(targets)), brain.review_state, bool(current))] += 1
-    return [[portal_type, list(targets), state, current, count]
-            for (portal_type, targets, state, current), count in sorted(counts.items())]
+    return [
+        [portal_type, list(targets), state, current, count]
+        for (portal_type, targets, state, current), count in sorted(counts.items())
+    ]
 
 
 def counts_by_type(items):
@@ -224,14 +233,19 @@ def main(app):
         catalog = portal.portal_catalog
         uais = sorted(brain.school_uai for brain in catalog.unrestrictedSearchResults(portal_type="School"))
         before = counts_by_type(holdings(portal))
-        plan = make_plan(count, uais, seed, datetime.now(timezone.utc))
+        plan = make_plan(count, uais, seed, datetime.now(UTC))
         say(f"{count} items for {len(uais)} schools and the County; {before} before")
         result = populate(portal, plan, say)
         held = holdings(portal)
-        result.update(schools=len(uais), before=before, after=counts_by_type(held), holdings=held,
-                      county_items=sum(item["uai"] is None for item in plan),
-                      events=sum(item["type"] == "Event" for item in plan),
-                      immediate_parents=choose_immediate(portal, uais, immediate, seed))
+        result.update(
+            schools=len(uais),
+            before=before,
+            after=counts_by_type(held),
+            holdings=held,
+            county_items=sum(item["uai"] is None for item in plan),
+            events=sum(item["type"] == "Event" for item in plan),
+            immediate_parents=choose_immediate(portal, uais, immediate, seed),
+        )
     print("BENCH-RESULT " + json.dumps(result), flush=True)
     app._p_jar.db().close()  # saves Data.fs.index: the instance served next starts as usual
 

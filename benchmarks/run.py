@@ -25,6 +25,7 @@ a temporary folder (never in var/) and every process started here is stopped at 
 also on error, Ctrl-C or SIGTERM. Prints a Markdown table; `--write` also stores the
 figures in benchmarks/results.json and docs/benchmarks.md (between its markers).
 """
+
 from pathlib import Path
 
 import argparse
@@ -69,6 +70,7 @@ class BenchError(RuntimeError):
 
 
 # --- processes -----------------------------------------------------------------------
+
 
 class Proc:
     """A child process in its own session (process group), its output timestamped.
@@ -140,19 +142,22 @@ class Proc:
                 if found:
                     return found
                 if not self.alive() and not self.reader.is_alive():
-                    raise BenchError(f"{self.argv[0]} exited ({self.popen.returncode}) before printing "
-                                     f"/{pattern}/; last lines:\n{self.tail()}")
+                    raise BenchError(
+                        f"{self.argv[0]} exited ({self.popen.returncode}) before printing "
+                        f"/{pattern}/; last lines:\n{self.tail()}"
+                    )
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise BenchError(f"no line /{pattern}/ from {self.argv[0]} within {timeout:.0f} s; "
-                                     f"last lines:\n{self.tail()}")
+                    raise BenchError(
+                        f"no line /{pattern}/ from {self.argv[0]} within {timeout:.0f} s; last lines:\n{self.tail()}"
+                    )
                 self.changed.wait(min(left, 1.0))
 
     def wait_exit(self, timeout):
         try:
             code = self.popen.wait(timeout)
         except subprocess.TimeoutExpired:
-            raise BenchError(f"{self.argv[0]} still runs after {timeout:.0f} s; last lines:\n{self.tail()}")
+            raise BenchError(f"{self.argv[0]} still runs after {timeout:.0f} s; last lines:\n{self.tail()}") from None
         self.reader.join(5)
         return code
 
@@ -186,8 +191,10 @@ class Proc:
                 self.popen.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.forced = True
-                log(f"{self.argv[0]} (pid {self.pid}) did not stop in {timeout} s after SIGTERM: "
-                    "SIGTERM again, to its whole group")
+                log(
+                    f"{self.argv[0]} (pid {self.pid}) did not stop in {timeout} s after SIGTERM: "
+                    "SIGTERM again, to its whole group"
+                )
         for signum, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
             if not self._group_alive():
                 break
@@ -230,6 +237,7 @@ def run(argv, *, cwd, env, logfile, timeout):
 
 # --- HTTP and memory -----------------------------------------------------------------
 
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
@@ -258,11 +266,13 @@ def wait_for_page(proc, port, timeout):
     last = "no answer"
     while time.monotonic() < deadline:
         if not proc.alive():
-            raise BenchError(f"{proc.argv[0]} exited ({proc.popen.returncode}) before GET /{SITE_ID} "
-                             f"was 200; last lines:\n{proc.tail()}")
+            raise BenchError(
+                f"{proc.argv[0]} exited ({proc.popen.returncode}) before GET /{SITE_ID} "
+                f"was 200; last lines:\n{proc.tail()}"
+            )
         try:
             status = get(port, timeout=max(1.0, min(120.0, deadline - time.monotonic())))
-        except (ConnectionError, socket.timeout, http.client.HTTPException, OSError) as error:
+        except (TimeoutError, ConnectionError, http.client.HTTPException, OSError) as error:
             last = type(error).__name__
             time.sleep(0.2)
             continue
@@ -270,8 +280,9 @@ def wait_for_page(proc, port, timeout):
             return time.monotonic() - proc.started
         last = f"status {status}"
         time.sleep(0.5)
-    raise BenchError(f"GET /{SITE_ID} on port {port} not 200 within {timeout:.0f} s ({last}); "
-                     f"last lines:\n{proc.tail()}")
+    raise BenchError(
+        f"GET /{SITE_ID} on port {port} not 200 within {timeout:.0f} s ({last}); last lines:\n{proc.tail()}"
+    )
 
 
 def memory(pid):
@@ -339,6 +350,7 @@ def load(port, total, concurrency, timeout=600):
 
 # --- environment ---------------------------------------------------------------------
 
+
 def clean_env(**extra):
     """This environment without ENT_* settings, the variables of an enclosing make, nor
     PYTHONDONTWRITEBYTECODE (set in some sandboxes, not in a developer's shell)."""
@@ -368,8 +380,9 @@ def pip_cache_dir(env):
         return None
     if env.get("PIP_CACHE_DIR"):
         return Path(env["PIP_CACHE_DIR"])
-    out = subprocess.run([BIN / "python", "-m", "pip", "cache", "dir"], env=env, capture_output=True,
-                         text=True, timeout=60)
+    out = subprocess.run(
+        [BIN / "python", "-m", "pip", "cache", "dir"], env=env, capture_output=True, text=True, timeout=60
+    )
     return Path(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
 
 
@@ -390,8 +403,9 @@ def pip_cache_state(cache):
 
 def pip_sources(env):
     """How many pip package sources besides the default index are local / remote (no hosts named)."""
-    out = subprocess.run([BIN / "python", "-m", "pip", "config", "list"], env=env, capture_output=True,
-                         text=True, timeout=60)
+    out = subprocess.run(
+        [BIN / "python", "-m", "pip", "config", "list"], env=env, capture_output=True, text=True, timeout=60
+    )
     values = set()
     for line in out.stdout.splitlines():
         key, _, value = line.partition("=")
@@ -425,6 +439,7 @@ def machine():
 
 # --- 1 and 2: make run on a fresh clone ----------------------------------------------
 
+
 def make_run(clone, env, logfile, timeout, label):
     """`make run` in `clone` until GET /ent is 200, then stop it; return the figures."""
     port = free_port()
@@ -437,8 +452,10 @@ def make_run(clone, env, logfile, timeout, label):
         serving = proc.find(r"ent-instance: serving ")
         if serving:
             figures["until_serving_s"] = serving[0]
-        for key, pattern in (("site_created_s", r"Site '.*' created in ([0-9.]+) s"),
-                             ("zope_started_s", r"Zope started in ([0-9.]+) s")):
+        for key, pattern in (
+            ("site_created_s", r"Site '.*' created in ([0-9.]+) s"),
+            ("zope_started_s", r"Zope started in ([0-9.]+) s"),
+        ):
             found = proc.find(pattern)
             if found:
                 figures[key] = float(found[1].group(1))
@@ -456,8 +473,9 @@ def make_run(clone, env, logfile, timeout, label):
 
 def bench_fresh_clone(args, tmp):
     source = args.source.resolve()
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=source, capture_output=True, text=True,
-                          check=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=source, capture_output=True, text=True, check=True
+    ).stdout.strip()
     clone = tmp / "clone"
     started = time.monotonic()
     subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(source), str(clone)], check=True, timeout=300)
@@ -495,6 +513,7 @@ def bench_fresh_clone(args, tmp):
 
 # --- 3: site creation ----------------------------------------------------------------
 
+
 def instance_env(var, **extra):
     return clean_env(ENT_HOME=CODE["home"], ENT_VAR_DIR=var, ENT_HOST=HOST, ENT_SITE_ID=SITE_ID, **extra)
 
@@ -507,8 +526,13 @@ def render(var, env, tmp):
 def zope_sites(var, env, tmp, logname, *script_args, timeout=1800, script="zope_sites.py"):
     """Run the zconsole script `script` of this folder on the instance of `var`; its BENCH-RESULT."""
     conf = render(var, env, tmp)
-    proc = run([CODE["bin"] / "zconsole", "run", conf, HERE / script, *script_args], cwd=CODE["home"], env=env,
-               logfile=tmp / logname, timeout=timeout)
+    proc = run(
+        [CODE["bin"] / "zconsole", "run", conf, HERE / script, *script_args],
+        cwd=CODE["home"],
+        env=env,
+        logfile=tmp / logname,
+        timeout=timeout,
+    )
     found = proc.find(r"^BENCH-RESULT (.*)$")
     if not found:
         raise BenchError(f"{script} printed no result; last lines:\n{proc.tail()}")
@@ -518,8 +542,7 @@ def zope_sites(var, env, tmp, logname, *script_args, timeout=1800, script="zope_
 def bench_site_creation(args, tmp, password):
     var = tmp / "sites"
     log(f"site creation: {args.reps} sites of each kind in one Zope (output in {tmp / 'sites.log'})")
-    result = zope_sites(var, instance_env(var, ENT_ADMIN_PASSWORD=password), tmp, "sites.log", "time",
-                        str(args.reps))
+    result = zope_sites(var, instance_env(var, ENT_ADMIN_PASSWORD=password), tmp, "sites.log", "time", str(args.reps))
     if not result["plain_profiles_are_classic"]:
         log("warning: SITE_PROFILES no longer starts with the three profiles of plain Plone classic")
     figures = {"date": args.date, "reps": args.reps, "code": CODE["label"]}
@@ -535,6 +558,7 @@ def bench_site_creation(args, tmp, password):
 
 
 # --- 4 and 5: serving ----------------------------------------------------------------
+
 
 def serve_once(args, tmp, var, password, label):
     port = free_port()
@@ -579,8 +603,9 @@ def prepared(tmp, password, kind, depth=None, part="serving"):
         var = tmp / f"instance-{name}"
         log(f"{part}: preparing the instance {name} (site '{SITE_ID}' of kind {kind})")
         extra = [str(depth)] if depth is not None else []
-        report = zope_sites(var, instance_env(var, ENT_ADMIN_PASSWORD=password), tmp, f"prepare-{name}.log",
-                            "prepare", kind, *extra)
+        report = zope_sites(
+            var, instance_env(var, ENT_ADMIN_PASSWORD=password), tmp, f"prepare-{name}.log", "prepare", kind, *extra
+        )
         PREPARED[key] = (var, report)
     return PREPARED[key][0]
 
@@ -590,14 +615,25 @@ def bench_serving(args, tmp, password):
     vars_ = {name: prepared(tmp, password, kind) for name, kind in kinds.items()}
     rounds = {name: [] for name in kinds}
     for index in range(args.rounds):
-        for name in (("ent", "plain") if index % 2 == 0 else ("plain", "ent")):
+        for name in ("ent", "plain") if index % 2 == 0 else ("plain", "ent"):
             rounds[name].append(serve_once(args, tmp, vars_[name], password, f"{name}-{index + 1}"))
-    figures = {"date": args.date, "rounds": args.rounds, "warmup": args.warmup, "ent_kind": kinds["ent"],
-               "code": CODE["label"]}
+    figures = {
+        "date": args.date,
+        "rounds": args.rounds,
+        "warmup": args.warmup,
+        "ent_kind": kinds["ent"],
+        "code": CODE["label"],
+    }
     for name, runs in rounds.items():
         summary = {}
-        for key in ("until_serving_s", "until_first_page_s", "rss_after_start_mib", "rss_after_warmup_mib",
-                    "rss_after_load_mib", "rss_peak_mib"):
+        for key in (
+            "until_serving_s",
+            "until_first_page_s",
+            "rss_after_start_mib",
+            "rss_after_warmup_mib",
+            "rss_after_load_mib",
+            "rss_peak_mib",
+        ):
             if all(key in r for r in runs):
                 summary[key] = statistics.median(r[key] for r in runs)
         if all("load" in r for r in runs):
@@ -613,24 +649,41 @@ def bench_serving(args, tmp, password):
 
 # --- 6: import of the schools --------------------------------------------------------
 
+
 def bench_schools_import(args, tmp, password):
     var = tmp / "schools"
-    log(f"schools import: {args.import_reps} imports on fresh ENT sites, interleaved with plain Plone "
-        f"(output in {tmp / 'schools.log'})")
-    result = zope_sites(var, instance_env(var, ENT_ADMIN_PASSWORD=password), tmp, "schools.log", "import",
-                        str(args.import_reps))
-    figures = {"date": args.date, "reps": args.import_reps, "code": CODE["label"], "rows": result["rows"],
-               "schools_in_file": result["schools_in_file"], "report": result["first_report"],
-               "second_report": result["second_report"], "ent_added": result["ent_added"],
-               "plain_added": result["plain_added"]}
+    log(
+        f"schools import: {args.import_reps} imports on fresh ENT sites, interleaved with plain Plone "
+        f"(output in {tmp / 'schools.log'})"
+    )
+    result = zope_sites(
+        var, instance_env(var, ENT_ADMIN_PASSWORD=password), tmp, "schools.log", "import", str(args.import_reps)
+    )
+    figures = {
+        "date": args.date,
+        "reps": args.import_reps,
+        "code": CODE["label"],
+        "rows": result["rows"],
+        "schools_in_file": result["schools_in_file"],
+        "report": result["first_report"],
+        "second_report": result["second_report"],
+        "ent_added": result["ent_added"],
+        "plain_added": result["plain_added"],
+    }
     for key in ("first", "second", "plain"):
         times = result[key]
-        figures[key] = {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
-                        "data_fs_mib": statistics.median(result[key + "_bytes"]) / 2**20}
+        figures[key] = {
+            "median_s": statistics.median(times),
+            "min_s": min(times),
+            "max_s": max(times),
+            "data_fs_mib": statistics.median(result[key + "_bytes"]) / 2**20,
+        }
     report = figures["report"]
-    log(f"schools import: {report['created']} created, {report['rejected']} rejected in "
+    log(
+        f"schools import: {report['created']} created, {report['rejected']} rejected in "
         f"{figures['first']['median_s']:.1f} s (median); second import {figures['second']['median_s']:.2f} s; "
-        f"plain Plone, same folders and groups: {figures['plain']['median_s']:.1f} s")
+        f"plain Plone, same folders and groups: {figures['plain']['median_s']:.1f} s"
+    )
     shutil.rmtree(var, ignore_errors=True)
     return figures
 
@@ -641,14 +694,29 @@ SCHOOL_UAI = "0310001h"
 JSON = {"Accept": "application/json"}
 #: key: (label, instance, path, headers, the plain Plone page it is compared with)
 PAGES = {
-    "school": (f"School home page, GET /{SITE_ID}/colleges/{SCHOOL_UAI}", "ent", f"/{SITE_ID}/colleges/{SCHOOL_UAI}",
-               None, "front"),
+    "school": (
+        f"School home page, GET /{SITE_ID}/colleges/{SCHOOL_UAI}",
+        "ent",
+        f"/{SITE_ID}/colleges/{SCHOOL_UAI}",
+        None,
+        "front",
+    ),
     "front": (f"Front page, GET /{SITE_ID}", "ent", f"/{SITE_ID}", None, "front"),
     "directory": (f"Schools directory, GET /{SITE_ID}/colleges", "ent", f"/{SITE_ID}/colleges", None, "front"),
-    "schools_json": (f"GET /{SITE_ID}/@schools (JSON, the 102 schools)", "ent", f"/{SITE_ID}/@schools", JSON,
-                     "search_json"),
-    "search_json": (f"GET /{SITE_ID}/@search?portal_type=School&b_size=102 (JSON, the same schools)", "ent",
-                    f"/{SITE_ID}/@search?portal_type=School&b_size=102", JSON, "search_json"),
+    "schools_json": (
+        f"GET /{SITE_ID}/@schools (JSON, the 102 schools)",
+        "ent",
+        f"/{SITE_ID}/@schools",
+        JSON,
+        "search_json",
+    ),
+    "search_json": (
+        f"GET /{SITE_ID}/@search?portal_type=School&b_size=102 (JSON, the same schools)",
+        "ent",
+        f"/{SITE_ID}/@search?portal_type=School&b_size=102",
+        JSON,
+        "search_json",
+    ),
 }
 #: Plain Plone's pages; its @search on a plain site with plone.restapi:default (see zope_sites.py).
 PLAIN_PAGES = {
@@ -671,25 +739,30 @@ def check_answer(name, status, ctype, body, headers):
 
 def bench_pages(args, tmp, password):
     depth = args.compare_navigation_depth
-    instances = {"ent": prepared(tmp, password, "ent-demo", part="pages"),
-                 "plain": prepared(tmp, password, "plain", part="pages"),
-                 "plain-restapi": prepared(tmp, password, "plain-restapi", part="pages")}
+    instances = {
+        "ent": prepared(tmp, password, "ent-demo", part="pages"),
+        "plain": prepared(tmp, password, "plain", part="pages"),
+        "plain-restapi": prepared(tmp, password, "plain-restapi", part="pages"),
+    }
     targets = {f"ent:{key}": (page[1], page[2], page[3]) for key, page in PAGES.items()}
     targets.update({f"plain:{key}": page for key, page in PLAIN_PAGES.items()})
     if depth is not None:
         instances["ent-depth"] = prepared(tmp, password, "ent-demo", depth, part="pages")
         for key in ("front", "school"):
             targets[f"ent-depth:{key}"] = ("ent-depth", PAGES[key][2], PAGES[key][3])
-    depths = {name: PREPARED[key][1].get("navigation_depth")
-              for name, key in (("ent", ("ent-demo", None)), ("ent-depth", ("ent-demo", depth)))
-              if name in instances}
+    depths = {
+        name: PREPARED[key][1].get("navigation_depth")
+        for name, key in (("ent", ("ent-demo", None)), ("ent-depth", ("ent-demo", depth)))
+        if name in instances
+    }
     procs, ports = {}, {}
     try:
         for name, var in instances.items():  # all served at once, each in its own process
             ports[name] = free_port()
             env = instance_env(var, ENT_PORT=ports[name], ENT_ADMIN_PASSWORD=password)
-            procs[name] = Proc([CODE["bin"] / "ent-instance", "run"], cwd=CODE["home"], env=env,
-                               logfile=tmp / f"pages-{name}.log")
+            procs[name] = Proc(
+                [CODE["bin"] / "ent-instance", "run"], cwd=CODE["home"], env=env, logfile=tmp / f"pages-{name}.log"
+            )
         for name, proc in procs.items():
             wait_for_page(proc, ports[name], args.start_timeout)
         conns = {name: http.client.HTTPConnection(HOST, port, timeout=120) for name, port in ports.items()}
@@ -706,25 +779,25 @@ def bench_pages(args, tmp, password):
                 plain_search_total = json.loads(body).get("items_total")
             if target == "ent:school" and b"Armand Latour" not in body:
                 raise BenchError(f"GET {path} does not show the school's name")
-        log(f"pages: {len(targets)} pages on {len(procs)} instances, {args.page_warmup} warm-up and "
-            f"{args.page_requests} timed requests each, one at a time, alternately")
+        log(
+            f"pages: {len(targets)} pages on {len(procs)} instances, {args.page_warmup} warm-up and "
+            f"{args.page_requests} timed requests each, one at a time, alternately"
+        )
         latencies = {target: [] for target in targets}
         order = list(targets)
         deadline = time.monotonic() + args.page_timeout
         for index in range(args.page_warmup + args.page_requests):
             if time.monotonic() > deadline:
                 raise BenchError(f"pages: not done within {args.page_timeout:.0f} s (--page-timeout)")
-            for target in (order if index % 2 == 0 else reversed(order)):
+            for target in order if index % 2 == 0 else reversed(order):
                 name, path, headers = targets[target]
                 started = time.perf_counter()
                 try:
-                    status, ctype, body = get(ports[name], path, connection=conns[name], headers=headers,
-                                              answer=True)
+                    status, ctype, body = get(ports[name], path, connection=conns[name], headers=headers, answer=True)
                 except (ConnectionError, http.client.HTTPException, OSError):  # a closed keep-alive: anew
                     conns[name].close()
                     conns[name] = http.client.HTTPConnection(HOST, ports[name], timeout=120)
-                    status, ctype, body = get(ports[name], path, connection=conns[name], headers=headers,
-                                              answer=True)
+                    status, ctype, body = get(ports[name], path, connection=conns[name], headers=headers, answer=True)
                 elapsed = time.perf_counter() - started
                 check_answer(target, status, ctype, body, headers)
                 if index >= args.page_warmup:
@@ -734,18 +807,30 @@ def bench_pages(args, tmp, password):
     finally:
         for proc in procs.values():
             proc.stop(timeout=20)
-    figures = {"date": args.date, "code": CODE["label"], "requests": args.page_requests,
-               "warmup": args.page_warmup, "navigation_depth": depths, "school": SCHOOL_UAI,
-               "plain_search_total": plain_search_total}
+    figures = {
+        "date": args.date,
+        "code": CODE["label"],
+        "requests": args.page_requests,
+        "warmup": args.page_warmup,
+        "navigation_depth": depths,
+        "school": SCHOOL_UAI,
+        "plain_search_total": plain_search_total,
+    }
     for target, values in latencies.items():
-        figures[target] = {"p50_ms": statistics.median(values) * 1000, "p95_ms": percentile(values, 0.95) * 1000,
-                           "bytes": sizes[target]}
-    log("pages: " + ", ".join(f"{t} {f['p50_ms']:.0f} ms" for t, f in figures.items()
-                               if isinstance(f, dict) and "p50_ms" in f))
+        figures[target] = {
+            "p50_ms": statistics.median(values) * 1000,
+            "p95_ms": percentile(values, 0.95) * 1000,
+            "bytes": sizes[target],
+        }
+    log(
+        "pages: "
+        + ", ".join(f"{t} {f['p50_ms']:.0f} ms" for t, f in figures.items() if isinstance(f, dict) and "p50_ms" in f)
+    )
     return figures
 
 
 # --- report --------------------------------------------------------------------------
+
 
 def failure_summary(message):
     """The telling line of a failure: the last exception line of the output, else the first line."""
@@ -769,8 +854,9 @@ PARTS = ("fresh_clone", "site_creation", "schools_import", "serving", "pages")
 
 def part_dates(results):
     """The dates of this script's parts in `results`, sorted."""
-    return sorted({results[key]["date"] for key in PARTS
-                   if isinstance(results.get(key), dict) and "date" in results[key]})
+    return sorted(
+        {results[key]["date"] for key in PARTS if isinstance(results.get(key), dict) and "date" in results[key]}
+    )
 
 
 def table(results):
@@ -797,30 +883,54 @@ def table(results):
     if fresh:
         first, second, cache = fresh["first_run"], fresh["second_run"], fresh["pip_cache"]
         cache_text = f"pip cache {cache['state']}" + (", emptied for the run" if cache["emptied"] else "")
-        row("First `make run` on a fresh clone, until GET /ent is 200", fmt(first["until_first_page_s"], "s"),
-            date=fresh["date"])
+        row(
+            "First `make run` on a fresh clone, until GET /ent is 200",
+            fmt(first["until_first_page_s"], "s"),
+            date=fresh["date"],
+        )
         if "install_s" in first:
-            row(f"… of which install: Debian packages check, .venv, pip ({cache_text})",
-                fmt(first["install_s"], "s"), date=fresh["date"])
-            row("… of which start: Zope, site creation with demo, first page", fmt(first["start_s"], "s"),
-                date=fresh["date"])
+            row(
+                f"… of which install: Debian packages check, .venv, pip ({cache_text})",
+                fmt(first["install_s"], "s"),
+                date=fresh["date"],
+            )
+            row(
+                "… of which start: Zope, site creation with demo, first page",
+                fmt(first["start_s"], "s"),
+                date=fresh["date"],
+            )
         if "site_created_s" in first:
-            row("… of which site creation (as printed by ent-instance)", fmt(first["site_created_s"], "s"),
-                date=fresh["date"])
-        row("Second `make run` (site exists), until GET /ent is 200", fmt(second["until_first_page_s"], "s"),
-            date=fresh["date"])
+            row(
+                "… of which site creation (as printed by ent-instance)",
+                fmt(first["site_created_s"], "s"),
+                date=fresh["date"],
+            )
+        row(
+            "Second `make run` (site exists), until GET /ent is 200",
+            fmt(second["until_first_page_s"], "s"),
+            date=fresh["date"],
+        )
     sites = results.get("site_creation")
     if sites:
         plain = sites["plain"]["median_s"]
         for kind, label in (("ent", "ENT profiles"), ("ent-demo", "ENT profiles + demo")):
             if kind in sites:
-                row(f"Site creation, {label} (median of {sites['reps']})", fmt(sites[kind]["median_s"], "s", 2),
-                    fmt(plain, "s", 2), ratio(sites[kind]["median_s"], plain), sites["date"])
+                row(
+                    f"Site creation, {label} (median of {sites['reps']})",
+                    fmt(sites[kind]["median_s"], "s", 2),
+                    fmt(plain, "s", 2),
+                    ratio(sites[kind]["median_s"], plain),
+                    sites["date"],
+                )
         for kind, label in (("ent-demo", "ENT profiles + demo"),):
             if kind in sites:
-                row(f"Data.fs written by the site creation, {label}", fmt(sites[kind]["data_fs_mib"], "MiB", 2),
+                row(
+                    f"Data.fs written by the site creation, {label}",
+                    fmt(sites[kind]["data_fs_mib"], "MiB", 2),
                     fmt(sites["plain"]["data_fs_mib"], "MiB", 2),
-                    ratio(sites[kind]["data_fs_mib"], sites["plain"]["data_fs_mib"]), sites["date"])
+                    ratio(sites[kind]["data_fs_mib"], sites["plain"]["data_fs_mib"]),
+                    sites["date"],
+                )
     serve = results.get("serving")
     if serve:
         ent, plain = serve["ent"], serve["plain"]
@@ -830,27 +940,48 @@ def table(results):
             ("rss_after_start_mib", f"Instance memory (RSS) after start ({n})", "MiB", 0),
             ("rss_after_warmup_mib", f"Instance memory (RSS) after {serve['warmup']} GET /ent ({n})", "MiB", 0),
             ("rss_peak_mib", "Instance peak memory (VmHWM) after the load below", "MiB", 0),
-            ("rps", "Front page, anonymous: requests/s "
-                    f"({ent.get('requests')} requests, {ent.get('concurrency')} clients; higher is better)", "", 1),
+            (
+                "rps",
+                "Front page, anonymous: requests/s "
+                f"({ent.get('requests')} requests, {ent.get('concurrency')} clients; higher is better)",
+                "",
+                1,
+            ),
             ("latency_median_ms", "Front page, anonymous: median latency under that load", "ms", 0),
         ):
             if key in ent and key in plain:
-                row(label, fmt(ent[key], unit, digits), fmt(plain[key], unit, digits), ratio(ent[key], plain[key]),
-                    serve["date"])
+                row(
+                    label,
+                    fmt(ent[key], unit, digits),
+                    fmt(plain[key], unit, digits),
+                    ratio(ent[key], plain[key]),
+                    serve["date"],
+                )
     schools = results.get("schools_import")
     if schools:
         report, added, n = schools["report"], schools["ent_added"], f"median of {schools['reps']}"
-        row(f"Import of the {report['created']} collèges ({schools['rows']} rows, {report['rejected']} rejected) "
+        row(
+            f"Import of the {report['created']} collèges ({schools['rows']} rows, {report['rejected']} rejected) "
             f"into a fresh ENT site without the demo: {added['folders']} sections, {added['groups']} groups "
             f"({n}); plain Plone: the same folders and groups by plone.api",
-            fmt(schools["first"]["median_s"], "s", 1), fmt(schools["plain"]["median_s"], "s", 1),
-            ratio(schools["first"]["median_s"], schools["plain"]["median_s"]), schools["date"])
+            fmt(schools["first"]["median_s"], "s", 1),
+            fmt(schools["plain"]["median_s"], "s", 1),
+            ratio(schools["first"]["median_s"], schools["plain"]["median_s"]),
+            schools["date"],
+        )
         second = schools["second_report"]
-        row(f"Second import of the same file ({second['unchanged']} unchanged, {second['updated']} updated; {n})",
-            fmt(schools["second"]["median_s"], "s", 2), date=schools["date"])
-        row("Data.fs written by the import", fmt(schools["first"]["data_fs_mib"], "MiB", 2),
+        row(
+            f"Second import of the same file ({second['unchanged']} unchanged, {second['updated']} updated; {n})",
+            fmt(schools["second"]["median_s"], "s", 2),
+            date=schools["date"],
+        )
+        row(
+            "Data.fs written by the import",
+            fmt(schools["first"]["data_fs_mib"], "MiB", 2),
             fmt(schools["plain"]["data_fs_mib"], "MiB", 2),
-            ratio(schools["first"]["data_fs_mib"], schools["plain"]["data_fs_mib"]), schools["date"])
+            ratio(schools["first"]["data_fs_mib"], schools["plain"]["data_fs_mib"]),
+            schools["date"],
+        )
     pages = results.get("pages")
     if pages:
         n = f"{pages['requests']} requests each, one at a time"
@@ -865,16 +996,30 @@ def table(results):
         for key, (label, _, _, _, against) in PAGES.items():
             ent, plain = pages.get(f"ent:{key}"), pages.get(f"plain:{against}")
             if ent and plain:
-                row(f"{label}, anonymous: latency p50 / p95 ({n}); plain: "
-                    + ("its front page" if against == "front" else
-                       f"GET /{SITE_ID}/@search on a plain site with plone.restapi "
-                       f"(items_total {pages.get('plain_search_total', '?')})"),
-                    both(ent), both(plain), ratios(ent, plain), pages["date"])
+                row(
+                    f"{label}, anonymous: latency p50 / p95 ({n}); plain: "
+                    + (
+                        "its front page"
+                        if against == "front"
+                        else f"GET /{SITE_ID}/@search on a plain site with plone.restapi "
+                        f"(items_total {pages.get('plain_search_total', '?')})"
+                    ),
+                    both(ent),
+                    both(plain),
+                    ratios(ent, plain),
+                    pages["date"],
+                )
         for key in ("front", "school"):
             ent, plain = pages.get(f"ent-depth:{key}"), pages.get("plain:front")
             if ent and plain:
-                row(f"{PAGES[key][0]} with plone.navigation_depth {depth.get('ent-depth')} instead of "
-                    f"{depth.get('ent')}: p50 / p95", both(ent), both(plain), ratios(ent, plain), pages["date"])
+                row(
+                    f"{PAGES[key][0]} with plone.navigation_depth {depth.get('ent-depth')} instead of "
+                    f"{depth.get('ent')}: p50 / p95",
+                    both(ent),
+                    both(plain),
+                    ratios(ent, plain),
+                    pages["date"],
+                )
     head = "| Figure | ENT | plain Plone | ENT ÷ plain |" + (" measured |" if dated else "")
     rule = "| --- | ---: | ---: | ---: |" + (" --- |" if dated else "")
     return "\n".join([head, rule] + rows)
@@ -904,17 +1049,25 @@ def summary_lines(results):
         )
     sites = results.get("site_creation")
     if sites and "error" not in sites:
-        spread = ", ".join(f"{kind} {sites[kind]['min_s']:.2f}–{sites[kind]['max_s']:.2f} s"
-                           for kind in ("plain", "ent", "ent-demo") if kind in sites)
+        spread = ", ".join(
+            f"{kind} {sites[kind]['min_s']:.2f}–{sites[kind]['max_s']:.2f} s"
+            for kind in ("plain", "ent", "ent-demo")
+            if kind in sites
+        )
         lines.append(f"Site creation, fastest–slowest of the {sites['reps']} of each kind: {spread}.")
     schools = results.get("schools_import")
     if schools and "error" not in schools:
-        spread = ", ".join(f"{label} {schools[key]['min_s']:.2f}–{schools[key]['max_s']:.2f} s"
-                           for key, label in (("first", "import"), ("second", "second import"),
-                                              ("plain", "plain Plone")))
+        spread = ", ".join(
+            f"{label} {schools[key]['min_s']:.2f}–{schools[key]['max_s']:.2f} s"
+            for key, label in (("first", "import"), ("second", "second import"), ("plain", "plain Plone"))
+        )
         lines.append(f"Schools import, fastest–slowest of the {schools['reps']}: {spread}.")
-    parts = {"site_creation": "site creation", "schools_import": "schools import", "serving": "serving",
-             "pages": "pages"}
+    parts = {
+        "site_creation": "site creation",
+        "schools_import": "schools import",
+        "serving": "serving",
+        "pages": "pages",
+    }
     codes = {}
     for key, label in parts.items():
         if "code" in results.get(key, {}):
@@ -932,16 +1085,22 @@ def summary_lines(results):
             if "stops" in serve[name]:
                 stops, ignored = stops + serve[name]["stops"], ignored + serve[name]["sigterm_ignored"]
     if stops:
-        lines.append(f"Stopping: the instance ignored the first SIGTERM in {ignored} of {stops} stops"
-                     + (" (it stopped on a second one)." if ignored else "."))
+        lines.append(
+            f"Stopping: the instance ignored the first SIGTERM in {ignored} of {stops} stops"
+            + (" (it stopped on a second one)." if ignored else ".")
+        )
     run_info = results.get("run")
     if run_info:
         command = " ".join(["benchmarks/run.py", run_info["options"]]).strip()
-        lines.append(f"The last run (`{command}`) took {run_info['minutes']} min for:"
-                     f" {', '.join(run_info['parts']) or 'nothing'}.")
+        lines.append(
+            f"The last run (`{command}`) took {run_info['minutes']} min for:"
+            f" {', '.join(run_info['parts']) or 'nothing'}."
+        )
     if serve and "error" not in serve:
-        lines.append(f"Served ENT site: kind `{serve['ent_kind']}` (as `make run` creates it"
-                     f"{' with its demo' if serve['ent_kind'] == 'ent-demo' else ''}).")
+        lines.append(
+            f"Served ENT site: kind `{serve['ent_kind']}` (as `make run` creates it"
+            f"{' with its demo' if serve['ent_kind'] == 'ent-demo' else ''})."
+        )
     return lines
 
 
@@ -976,50 +1135,85 @@ def write_doc(merged):
 
 # --- main ----------------------------------------------------------------------------
 
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="benchmarks/run.py", description=__doc__.split("\n")[0])
-    parser.add_argument("--skip-fresh-clone", action="store_true",
-                        help="skip the two `make run` of a fresh clone (the long part: a whole install)")
+    parser.add_argument(
+        "--skip-fresh-clone",
+        action="store_true",
+        help="skip the two `make run` of a fresh clone (the long part: a whole install)",
+    )
     parser.add_argument("--skip-sites", action="store_true", help="skip the site creation times")
     parser.add_argument("--skip-serving", action="store_true", help="skip memory, start and requests/s")
-    parser.add_argument("--skip-schools-import", action="store_true",
-                        help="skip the import of the schools into fresh ENT sites (part 6)")
-    parser.add_argument("--skip-pages", action="store_true",
-                        help="skip the render time of the school home page and other pages (part 7)")
-    parser.add_argument("--source", type=Path, default=ROOT,
-                        help="the git repository whose HEAD is cloned for the fresh clone (default: this one)")
-    parser.add_argument("--code", choices=("auto", "worktree"), default="auto",
-                        help="code of the site creation and serving parts: auto = the fresh clone's when it was "
-                             "installed (the committed HEAD), else this working tree; worktree = always this one")
-    parser.add_argument("--empty-pip-cache", action="store_true",
-                        help="give the fresh clone's pip an empty PIP_CACHE_DIR (cold install); "
-                             "your own pip cache is never wiped")
+    parser.add_argument(
+        "--skip-schools-import",
+        action="store_true",
+        help="skip the import of the schools into fresh ENT sites (part 6)",
+    )
+    parser.add_argument(
+        "--skip-pages",
+        action="store_true",
+        help="skip the render time of the school home page and other pages (part 7)",
+    )
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=ROOT,
+        help="the git repository whose HEAD is cloned for the fresh clone (default: this one)",
+    )
+    parser.add_argument(
+        "--code",
+        choices=("auto", "worktree"),
+        default="auto",
+        help="code of the site creation and serving parts: auto = the fresh clone's when it was "
+        "installed (the committed HEAD), else this working tree; worktree = always this one",
+    )
+    parser.add_argument(
+        "--empty-pip-cache",
+        action="store_true",
+        help="give the fresh clone's pip an empty PIP_CACHE_DIR (cold install); your own pip cache is never wiped",
+    )
     parser.add_argument("--reps", type=int, default=7, help="site creations of each kind (default 7)")
     parser.add_argument("--rounds", type=int, default=3, help="starts of each served instance (default 3)")
     parser.add_argument("--warmup", type=int, default=20, help="GET /ent before the memory figure (default 20)")
     parser.add_argument("--requests", type=int, default=200, help="front page requests per round, 0 for none")
     parser.add_argument("--concurrency", type=int, default=4, help="concurrent clients (default 4)")
-    parser.add_argument("--import-reps", type=int, default=3,
-                        help="imports of the schools, each on a fresh ENT site (default 3)")
-    parser.add_argument("--page-requests", type=int, default=200,
-                        help="timed requests of each page, one at a time (default 200)")
-    parser.add_argument("--page-warmup", type=int, default=20,
-                        help="untimed requests of each page before them (default 20)")
-    parser.add_argument("--page-timeout", type=float, default=1800,
-                        help="seconds for all the page requests (default 1800)")
-    parser.add_argument("--compare-navigation-depth", type=int, metavar="DEPTH",
-                        help="pages: also serve the ENT site with plone.navigation_depth DEPTH (Plone's "
-                             "default is 3, the ENT's 2) and time its front and school pages")
-    parser.add_argument("--no-demo", dest="demo", action="store_false",
-                        help="serve the ENT site without its demo profile in the serving part (default: as `make run`, with it; the pages part always has it)")
+    parser.add_argument(
+        "--import-reps", type=int, default=3, help="imports of the schools, each on a fresh ENT site (default 3)"
+    )
+    parser.add_argument(
+        "--page-requests", type=int, default=200, help="timed requests of each page, one at a time (default 200)"
+    )
+    parser.add_argument(
+        "--page-warmup", type=int, default=20, help="untimed requests of each page before them (default 20)"
+    )
+    parser.add_argument(
+        "--page-timeout", type=float, default=1800, help="seconds for all the page requests (default 1800)"
+    )
+    parser.add_argument(
+        "--compare-navigation-depth",
+        type=int,
+        metavar="DEPTH",
+        help="pages: also serve the ENT site with plone.navigation_depth DEPTH (Plone's "
+        "default is 3, the ENT's 2) and time its front and school pages",
+    )
+    parser.add_argument(
+        "--no-demo",
+        dest="demo",
+        action="store_false",
+        help="serve the ENT site without its demo profile in the serving part (default: as `make run`, with it; the pages part always has it)",
+    )
     parser.add_argument("--install-timeout", type=float, default=3600, help="seconds for the first make run")
     parser.add_argument("--start-timeout", type=float, default=600, help="seconds for a start without install")
     parser.add_argument("--date", default=datetime.date.today().isoformat(), help="date of the figures")
     parser.add_argument("--json", type=Path, help="also write the raw results to this file")
     parser.add_argument("--write", action="store_true", help="update benchmarks/results.json and docs/benchmarks.md")
-    parser.add_argument("--report-only", action="store_true",
-                        help="measure nothing: print the table of benchmarks/results.json and put it into "
-                             "docs/benchmarks.md (after a change of this script's table)")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="measure nothing: print the table of benchmarks/results.json and put it into "
+        "docs/benchmarks.md (after a change of this script's table)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, clone, instances)")
     args = parser.parse_args(argv)
     for name in ("reps", "rounds", "concurrency", "import_reps"):
@@ -1042,8 +1236,11 @@ def main(argv=None):
     args = parse_args(argv)
     for name in ("ent-instance", "zconsole"):
         if not (BIN / name).exists():
-            print(f"benchmarks/run.py: {BIN / name} is missing: run me with the project's .venv/bin/python "
-                  "after `make install`", file=sys.stderr)
+            print(
+                f"benchmarks/run.py: {BIN / name} is missing: run me with the project's .venv/bin/python "
+                "after `make install`",
+                file=sys.stderr,
+            )
             return 2
     if args.report_only:
         if not RESULTS.exists():
@@ -1057,10 +1254,15 @@ def main(argv=None):
     signal.signal(signal.SIGHUP, on_signal)
     tmp = Path(tempfile.mkdtemp(prefix="ent-bench-"))
     password = secrets.token_urlsafe(18)
-    commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "instance", "requirements.txt",
-                            "constraints.txt"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", "src", "instance", "requirements.txt", "constraints.txt"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     results = {"machine": machine(), "commit": commit + (" with uncommitted changes in src/" if dirty else "")}
     CODE["label"] = "this working tree" + (" with uncommitted changes in src/" if dirty else f" at {commit}")
     results["machine"]["load_before"] = round(os.getloadavg()[0], 2)

@@ -32,6 +32,7 @@ is stopped, also on error, Ctrl-C or SIGTERM. Prints Markdown tables; `--write` 
 into docs/benchmarks.md between their own markers and the figures into
 benchmarks/results.json (section "security"; the other sections are kept).
 """
+
 from pathlib import Path
 from urllib.parse import quote
 from urllib.parse import urlsplit
@@ -58,7 +59,9 @@ SITE_ID = bench.SITE_ID
 HOST = bench.HOST
 BIN = bench.BIN
 ROOT = bench.ROOT
-BEGIN = "<!-- security-benchmark:begin (written by `benchmarks/security.py --write`; edit the script, not this block) -->"
+BEGIN = (
+    "<!-- security-benchmark:begin (written by `benchmarks/security.py --write`; edit the script, not this block) -->"
+)
 END = "<!-- security-benchmark:end -->"
 SCHOOL = dirbench.SCHOOL
 PARENT = f"{SCHOOL}.parent"
@@ -94,6 +97,7 @@ Proc = bench.Proc
 
 # --- the instances ------------------------------------------------------------------------
 
+
 def first_run(args, tmp, var, password, figures):
     """The site and the demo directory, created by a first `ent-instance run` (then stopped)."""
     env = dirbench.env_for(var, bench.free_port(), password, args.demo_password)
@@ -102,8 +106,10 @@ def first_run(args, tmp, var, password, figures):
     try:
         seconds = bench.wait_for_page(proc, int(env["ENT_PORT"]), args.start_timeout)
         created = proc.find(r"Site '.*' created in ([0-9.]+) s")
-        figures["first_run"] = {"until_first_page_s": seconds,
-                                "site_created_s": float(created[1].group(1)) if created else None}
+        figures["first_run"] = {
+            "until_first_page_s": seconds,
+            "site_created_s": float(created[1].group(1)) if created else None,
+        }
         log(f"first run: GET /{SITE_ID} 200 after {seconds:.0f} s; stopping it")
     finally:
         dirbench.stop_instance(proc, env, tmp, "instance-first")
@@ -130,10 +136,12 @@ def served(args, tmp, folders, password):
     try:
         for name, (_, settings) in INSTANCES.items():
             ports[name] = bench.free_port()
-            envs[name] = dirbench.env_for(folders[name], ports[name], password, args.demo_password,
-                                          **COMMON, **settings)
-            procs[name] = Proc([BIN / "ent-instance", "run"], cwd=ROOT, env=envs[name],
-                               logfile=tmp / f"instance-{name}.log")
+            envs[name] = dirbench.env_for(
+                folders[name], ports[name], password, args.demo_password, **COMMON, **settings
+            )
+            procs[name] = Proc(
+                [BIN / "ent-instance", "run"], cwd=ROOT, env=envs[name], logfile=tmp / f"instance-{name}.log"
+            )
         for name, proc in procs.items():
             seconds = bench.wait_for_page(proc, ports[name], args.start_timeout)
             log(f"instance {name} ({INSTANCES[name][0]}) serves on port {ports[name]} after {seconds:.0f} s")
@@ -147,6 +155,7 @@ def served(args, tmp, folders, password):
 
 
 # --- the requests -------------------------------------------------------------------------
+
 
 def log_in(client, who, secret, address=None):
     headers = dirbench.login_headers()
@@ -167,32 +176,48 @@ def find_paths(args, clients, tokens, figures):
     """The parents' item (in the parent's @my-feed on A, not public) and a public County
     news item (anonymous @search on A); each checked on every instance."""
     feed = get_json(clients["A"], f"/{SITE_ID}/@my-feed?b_size=100", tokens["A"])
-    meant = [item for item in feed["items"]
-             if item.get("@type") == "News Item" and (item.get("origin") or "").lower() == SCHOOL
-             and "parent" in (item.get("audience") or []) and item.get("review_state") != "published"]
+    meant = [
+        item
+        for item in feed["items"]
+        if item.get("@type") == "News Item"
+        and (item.get("origin") or "").lower() == SCHOOL
+        and "parent" in (item.get("audience") or [])
+        and item.get("review_state") != "published"
+    ]
     if not meant:
-        raise BenchError(f"@my-feed of {PARENT} lists no News Item of {SCHOOL} meant for parents: "
-                         f"{[(i.get('title'), i.get('origin'), i.get('audience')) for i in feed['items']]}")
-    found = get_json(clients["A"], f"/{SITE_ID}/@search?portal_type=News%20Item&sort_on=effective"
-                                   f"&path=/{SITE_ID}/actualites")
+        raise BenchError(
+            f"@my-feed of {PARENT} lists no News Item of {SCHOOL} meant for parents: "
+            f"{[(i.get('title'), i.get('origin'), i.get('audience')) for i in feed['items']]}"
+        )
+    found = get_json(
+        clients["A"], f"/{SITE_ID}/@search?portal_type=News%20Item&sort_on=effective&path=/{SITE_ID}/actualites"
+    )
     public = [item for item in found["items"] if item.get("review_state") == "published"]
     if not public:
         raise BenchError(f"anonymous @search finds no public News Item in /{SITE_ID}/actualites")
     item, news = meant[0], public[0]
-    paths = {"item": urlsplit(item["@id"]).path, "school": f"/{SITE_ID}/colleges/{SCHOOL}",
-             "search": f"/{SITE_ID}/@search?SearchableText={quote(args.search)}",
-             "county": f"/{SITE_ID}", "public": urlsplit(news["@id"]).path}
+    paths = {
+        "item": urlsplit(item["@id"]).path,
+        "school": f"/{SITE_ID}/colleges/{SCHOOL}",
+        "search": f"/{SITE_ID}/@search?SearchableText={quote(args.search)}",
+        "county": f"/{SITE_ID}",
+        "public": urlsplit(news["@id"]).path,
+    }
     # The guard on A, off on B: anonymously, the parents' item is missing on A only.
     anonymous = {name: clients[name].request("GET", paths["item"])[0] for name in ("A", "B")}
     if anonymous["A"] != 404 or anonymous["B"] == 404:
-        raise BenchError(f"anonymous GET {paths['item']}: status {anonymous['A']} on A, {anonymous['B']} on B "
-                         "(expected 404 on A only: is ENT_CONCEAL read?)")
+        raise BenchError(
+            f"anonymous GET {paths['item']}: status {anonymous['A']} on A, {anonymous['B']} on B "
+            "(expected 404 on A only: is ENT_CONCEAL read?)"
+        )
     figures["paths"] = paths
     figures["item"] = {"title": item["title"], "audience": item.get("audience"), "state": item.get("review_state")}
     figures["public"] = {"title": news["title"]}
     figures["anonymous_on_item"] = anonymous
-    log(f"pages: the parents' item {paths['item']} ({item['title']!r}; anonymously {anonymous['A']} on A, "
-        f"{anonymous['B']} on B); the public item {paths['public']}")
+    log(
+        f"pages: the parents' item {paths['item']} ({item['title']!r}; anonymously {anonymous['A']} on A, "
+        f"{anonymous['B']} on B); the public item {paths['public']}"
+    )
     return paths
 
 
@@ -209,8 +234,9 @@ class PageChecks:
         _, logged_in, as_json = PAGES[page]
         wanted = "application/json" if as_json else "text/html"
         if status != 200 or not ctype.startswith(wanted):
-            raise BenchError(f"GET {name}: status {status}, Content-Type {ctype!r} (expected 200, {wanted}): "
-                             f"{body[:300]!r}")
+            raise BenchError(
+                f"GET {name}: status {status}, Content-Type {ctype!r} (expected 200, {wanted}): {body[:300]!r}"
+            )
         if name in self.seen:
             return
         facts = self.seen[name] = {"bytes": len(body)}
@@ -218,8 +244,9 @@ class PageChecks:
             facts["items_total"] = json.loads(body).get("items_total")
             other = self.seen.get(f"{page}:{'B' if instance == 'A' else 'A'}")
             if other and other["items_total"] != facts["items_total"]:
-                raise BenchError(f"GET {page}: {facts['items_total']} results on {instance}, "
-                                 f"{other['items_total']} on the other")
+                raise BenchError(
+                    f"GET {page}: {facts['items_total']} results on {instance}, {other['items_total']} on the other"
+                )
         else:
             shown = b"personaltools-logout" in body or b"/logout" in body
             if shown != logged_in:
@@ -236,8 +263,10 @@ def measure_pages(args, clients, tokens, paths, deadline, figures):
 
     targets = {f"{page}:{instance}": target(page, instance) for page in PAGES for instance in ("A", "B")}
     checks = PageChecks()
-    log(f"pages: {len(targets)} targets, {args.warmup} untimed and {args.requests} timed requests each, "
-        "one at a time, alternately")
+    log(
+        f"pages: {len(targets)} targets, {args.warmup} untimed and {args.requests} timed requests each, "
+        "one at a time, alternately"
+    )
     requests = dirbench.timed_loop(args, targets, args.warmup + args.requests, deadline, checks)
     figures["pages"] = summary(requests, args.warmup)
     for name, facts in checks.seen.items():
@@ -253,8 +282,7 @@ def accounts(args):
     wrong = [f"{uai}.{profile}" for profile in WRONG_PROFILES for uai in uais]
     total = args.warmup + args.logins
     if total > (SLOW_AFTER - 1) * len(wrong):
-        raise BenchError(f"{total} wrong passwords would slow down the demo's {len(wrong)} accounts: "
-                         "fewer --logins")
+        raise BenchError(f"{total} wrong passwords would slow down the demo's {len(wrong)} accounts: fewer --logins")
     return [f"{uai}.parent" for uai in uais], wrong
 
 
@@ -269,8 +297,9 @@ def measure_logins(args, clients, deadline, figures):
 
     def target(kind, instance):
         if kind == "ok":
-            return lambda index: log_in(clients[instance], parents[index % len(parents)], args.demo_password,
-                                        address(1, index))
+            return lambda index: log_in(
+                clients[instance], parents[index % len(parents)], args.demo_password, address(1, index)
+            )
         return lambda index: log_in(clients[instance], wrong[index % len(wrong)], bad_password, address(2, index))
 
     def check(name, index, answer):
@@ -279,17 +308,24 @@ def measure_logins(args, clients, deadline, figures):
         if kind == "ok":
             dirbench.token_of(status, body, parents[index % len(parents)])
         elif status != 401:
-            raise BenchError(f"POST @login of {wrong[index % len(wrong)]} with a wrong password ({name}): status "
-                             f"{status} (expected 401{': refused by throttling' if status == 429 else ''}): "
-                             f"{body[:300]!r}")
+            raise BenchError(
+                f"POST @login of {wrong[index % len(wrong)]} with a wrong password ({name}): status "
+                f"{status} (expected 401{': refused by throttling' if status == 429 else ''}): "
+                f"{body[:300]!r}"
+            )
 
     targets = {f"{kind}:{instance}": target(kind, instance) for kind in LOGINS for instance in ("A", "C")}
-    log(f"logins: {len(targets)} targets, {args.warmup} untimed and {args.logins} timed POST @login each, "
-        f"alternately ({len(parents)} parents; wrong passwords over {len(wrong)} accounts)")
+    log(
+        f"logins: {len(targets)} targets, {args.warmup} untimed and {args.logins} timed POST @login each, "
+        f"alternately ({len(parents)} parents; wrong passwords over {len(wrong)} accounts)"
+    )
     requests = dirbench.timed_loop(args, targets, args.warmup + args.logins, deadline, check)
     figures["logins"] = summary(requests, args.warmup)
-    figures["logins_accounts"] = {"ok": len(parents), "wrong": len(wrong),
-                                  "wrong_per_account": -(-(args.warmup + args.logins) // len(wrong))}
+    figures["logins_accounts"] = {
+        "ok": len(parents),
+        "wrong": len(wrong),
+        "wrong_per_account": -(-(args.warmup + args.logins) // len(wrong)),
+    }
 
 
 def check_throttling(args, clients, figures):
@@ -300,8 +336,10 @@ def check_throttling(args, clients, figures):
         answers = [log_in(clients[name], who, "faux", "10.3.0.1")[0] for _ in range(SLOW_AFTER + 1)]
         statuses[name] = answers[-1]
     if statuses["A"] != 429 or statuses["C"] != 401:
-        raise BenchError(f"the {SLOW_AFTER + 1}th quick wrong password of {who}: status {statuses['A']} on A, "
-                         f"{statuses['C']} on C (expected 429 on A, 401 on C: is ENT_LOGIN_THROTTLE read?)")
+        raise BenchError(
+            f"the {SLOW_AFTER + 1}th quick wrong password of {who}: status {statuses['A']} on A, "
+            f"{statuses['C']} on C (expected 429 on A, 401 on C: is ENT_LOGIN_THROTTLE read?)"
+        )
     figures["throttling_check"] = statuses
 
 
@@ -310,8 +348,10 @@ def summary(requests, warmup):
     for request in requests:
         request["who"] = None
     dirbench.attribute([], requests)  # no LDAP log here: every count 0
-    return {name: {key: figure[key] for key in ("requests", "p50_ms", "p95_ms", "max_ms")}
-            for name, figure in dirbench.summarize(requests, warmup).items()}
+    return {
+        name: {key: figure[key] for key in ("requests", "p50_ms", "p95_ms", "max_ms")}
+        for name, figure in dirbench.summarize(requests, warmup).items()
+    }
 
 
 def measure_all(args, tmp, var, password, figures):
@@ -335,8 +375,10 @@ def measure_all(args, tmp, var, password, figures):
             measure_pages(args, clients, tokens, paths, deadline, figures)
             measure_logins(args, clients, deadline, figures)
             check_throttling(args, clients, figures)
-            admin = {"Accept": "application/json",
-                     "Authorization": "Basic " + base64.b64encode(f"admin:{password}".encode()).decode()}
+            admin = {
+                "Accept": "application/json",
+                "Authorization": "Basic " + base64.b64encode(f"admin:{password}".encode()).decode(),
+            }
             status, _, body = clients["A"].request("GET", f"/{SITE_ID}/@login-locks", admin)
             figures["locks_after"] = json.loads(body).get("items") if status == 200 else f"status {status}"
         finally:
@@ -345,6 +387,7 @@ def measure_all(args, tmp, var, password, figures):
 
 
 # --- report -------------------------------------------------------------------------------
+
 
 def table(results):
     rows = []
@@ -357,57 +400,81 @@ def table(results):
         row(f"**failed**: {results['error'].replace('|', '/')}", "–")
     pages = results.get("pages")
     if pages:
-        rows += ["| Refused-is-missing guard: request, p50 / p95 | guard on (A) | guard off (B) | on ÷ off |",
-                 "| --- | ---: | ---: | ---: |"]
+        rows += [
+            "| Refused-is-missing guard: request, p50 / p95 | guard on (A) | guard off (B) | on ÷ off |",
+            "| --- | ---: | ---: | ---: |",
+        ]
         for page, (label, logged_in, _) in PAGES.items():
             on, off = pages.get(f"{page}:A"), pages.get(f"{page}:B")
             if on and off:
                 who = f"as {PARENT} (JWT)" if logged_in else "anonymous"
-                row(f"{label}, {who} ({on['requests']} requests)", dirbench.fmt_ms(on), dirbench.fmt_ms(off),
-                    dirbench.fmt_ratio(on, off))
+                row(
+                    f"{label}, {who} ({on['requests']} requests)",
+                    dirbench.fmt_ms(on),
+                    dirbench.fmt_ms(off),
+                    dirbench.fmt_ratio(on, off),
+                )
     logins = results.get("logins")
     if logins:
-        rows += ["", "| Log-in throttling: request, p50 / p95 | throttling on (A) | throttling off (C) | on ÷ off |",
-                 "| --- | ---: | ---: | ---: |"]
+        rows += [
+            "",
+            "| Log-in throttling: request, p50 / p95 | throttling on (A) | throttling off (C) | on ÷ off |",
+            "| --- | ---: | ---: | ---: |",
+        ]
         for kind, label in LOGINS.items():
             on, off = logins.get(f"{kind}:A"), logins.get(f"{kind}:C")
             if on and off:
-                row(f"{label} ({on['requests']} log-ins)", dirbench.fmt_ms(on), dirbench.fmt_ms(off),
-                    dirbench.fmt_ratio(on, off))
+                row(
+                    f"{label} ({on['requests']} log-ins)",
+                    dirbench.fmt_ms(on),
+                    dirbench.fmt_ms(off),
+                    dirbench.fmt_ratio(on, off),
+                )
     return "\n".join(rows)
 
 
 def summary_lines(results):
     lines = dirbench.header_lines(results)
     if results.get("settings"):
-        lines.append("Instances, served at once from copies of one var folder (each with its private slapd): "
-                     + "; ".join(f"{name} " + ", ".join(f"`{k}={v}`" for k, v in settings.items())
-                                 for name, settings in results["settings"].items())
-                     + f". Data.fs {results.get('data_fs_mib', 0):.0f} MiB (the demo).")
+        lines.append(
+            "Instances, served at once from copies of one var folder (each with its private slapd): "
+            + "; ".join(
+                f"{name} " + ", ".join(f"`{k}={v}`" for k, v in settings.items())
+                for name, settings in results["settings"].items()
+            )
+            + f". Data.fs {results.get('data_fs_mib', 0):.0f} MiB (the demo)."
+        )
     paths = results.get("paths")
     if paths:
         anonymous = results.get("anonymous_on_item", {})
         search = (results.get("pages") or {}).get("search:A", {})
-        lines.append(f"Pages: the item `{paths['item']}` ({results['item']['title']!r}, audience "
-                     f"{', '.join(results['item']['audience'] or [])}, state {results['item']['state']}; "
-                     f"anonymously {anonymous.get('A')} on A, {anonymous.get('B')} on B); `{paths['search']}` "
-                     f"({search.get('items_total')} result{'' if search.get('items_total') == 1 else 's'} on A and on B); "
-                     f"the public item `{paths['public']}`.")
+        lines.append(
+            f"Pages: the item `{paths['item']}` ({results['item']['title']!r}, audience "
+            f"{', '.join(results['item']['audience'] or [])}, state {results['item']['state']}; "
+            f"anonymously {anonymous.get('A')} on A, {anonymous.get('B')} on B); `{paths['search']}` "
+            f"({search.get('items_total')} result{'' if search.get('items_total') == 1 else 's'} on A and on B); "
+            f"the public item `{paths['public']}`."
+        )
     accounts_used = results.get("logins_accounts")
     if accounts_used:
-        lines.append(f"Log-ins: right passwords of the {accounts_used['ok']} demo parents in turn; wrong passwords over "
-                     f"{accounts_used['wrong']} demo accounts ({', '.join(WRONG_PROFILES)} of every school; at most "
-                     f"{accounts_used['wrong_per_account']} per account, throttling slows an account after "
-                     f"{SLOW_AFTER}), each log-in from another address (`X-Forwarded-For`).")
+        lines.append(
+            f"Log-ins: right passwords of the {accounts_used['ok']} demo parents in turn; wrong passwords over "
+            f"{accounts_used['wrong']} demo accounts ({', '.join(WRONG_PROFILES)} of every school; at most "
+            f"{accounts_used['wrong_per_account']} per account, throttling slows an account after "
+            f"{SLOW_AFTER}), each log-in from another address (`X-Forwarded-For`)."
+        )
     if results.get("throttling_check"):
         check = results["throttling_check"]
-        lines.append(f"Check after the loops: the {SLOW_AFTER + 1}th quick wrong password of one account answered "
-                     f"{check['A']} on A and {check['C']} on C; accounts or addresses waiting on A then: "
-                     f"{len(results.get('locks_after') or []) if isinstance(results.get('locks_after'), list) else results.get('locks_after')}"
-                     " (the checked account's included).")
+        lines.append(
+            f"Check after the loops: the {SLOW_AFTER + 1}th quick wrong password of one account answered "
+            f"{check['A']} on A and {check['C']} on C; accounts or addresses waiting on A then: "
+            f"{len(results.get('locks_after') or []) if isinstance(results.get('locks_after'), list) else results.get('locks_after')}"
+            " (the checked account's included)."
+        )
     if results.get("run"):
-        lines.append(f"The run (`benchmarks/security.py {results['run']['options']}`) took "
-                     f"{results['run']['minutes']} min.")
+        lines.append(
+            f"The run (`benchmarks/security.py {results['run']['options']}`) took {results['run']['minutes']} min."
+        )
     return lines
 
 
@@ -421,6 +488,7 @@ def write_doc(results):
 
 
 # --- main ---------------------------------------------------------------------------------
+
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="benchmarks/security.py", description=__doc__.split("\n")[0])

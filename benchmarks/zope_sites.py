@@ -22,6 +22,7 @@ Every site is created by the very function `make run` uses on its first run
 the three profiles of Plone's classic distribution and no demo. Prints one line
 `BENCH-RESULT <json>` on stdout.
 """
+
 from Acquisition import aq_base
 from ent.policy.instance import settings as settings_module
 from ent.policy.instance import site as site_module
@@ -147,8 +148,12 @@ def ent_import(portal, data):
     from ent.policy.structure import schools_folder
 
     report = import_schools(schools_folder(portal), data)
-    return {"created": len(report.created), "updated": len(report.updated),
-            "unchanged": len(report.unchanged), "rejected": len(report.rejected)}
+    return {
+        "created": len(report.created),
+        "updated": len(report.updated),
+        "unchanged": len(report.unchanged),
+        "rejected": len(report.rejected),
+    }
 
 
 def plain_folders(portal, schools):
@@ -181,8 +186,16 @@ def time_import(root, settings, reps):
     data, schools = schools_data()
     header, *rows = data.decode("utf-8-sig").splitlines(keepends=True)
     few = (header + "".join(rows[:3])).encode("utf-8")
-    result = {"rows": len(rows), "schools_in_file": len(schools), "first": [], "second": [], "plain": [],
-              "first_bytes": [], "second_bytes": [], "plain_bytes": []}
+    result = {
+        "rows": len(rows),
+        "schools_in_file": len(schools),
+        "first": [],
+        "second": [],
+        "plain": [],
+        "first_bytes": [],
+        "second_bytes": [],
+        "plain_bytes": [],
+    }
     plan = [("warmup", "ent"), ("warmup", "plain")]
     for rep in range(reps):
         plan += [(rep, kind) for kind in (("ent", "plain") if rep % 2 == 0 else ("plain", "ent"))]
@@ -191,16 +204,18 @@ def time_import(root, settings, reps):
         create(root, settings, kind, site_id)
         with InSite(root, settings, site_id) as portal:
             before = holdings(portal)
+            sample = few if rep == "warmup" else data
             if kind == "ent":
-                first = timed(settings, lambda: ent_import(portal, few if rep == "warmup" else data))
-                second = timed(settings, lambda: ent_import(portal, few if rep == "warmup" else data))
+                first = timed(settings, lambda sample=sample: ent_import(portal, sample))
+                second = timed(settings, lambda sample=sample: ent_import(portal, sample))
                 if rep != "warmup":
                     for key, (seconds, written, report) in (("first", first), ("second", second)):
                         result[key].append(seconds)
                         result[key + "_bytes"].append(written)
                         result[key + "_report"] = report
             else:
-                seconds, written, report = timed(settings, lambda: plain_folders(portal, schools[:3] if rep == "warmup" else schools))
+                some = schools[:3] if rep == "warmup" else schools
+                seconds, written, report = timed(settings, lambda some=some: plain_folders(portal, some))
                 if rep != "warmup":
                     result["plain"].append(seconds)
                     result["plain_bytes"].append(written)
@@ -232,7 +247,7 @@ def main(app):
     elif mode == "prepare":
         seconds, written = create(root, settings, args[1], settings.site_id)
         result.update(seconds=seconds, bytes_written=written)
-        with InSite(root, settings, settings.site_id) as portal:
+        with InSite(root, settings, settings.site_id):
             from plone import api
 
             if len(args) > 2:

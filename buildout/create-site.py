@@ -9,6 +9,7 @@ and the Plone site with the ENT's profiles. Run again, it changes nothing (or on
 admin's password to ENT_ADMIN_PASSWORD). buildout.cfg's zope.conf sets ENT_HOME (the
 project, for its settings) and ENT_VAR_DIR (the buildout's var/).
 """
+
 from ent.policy.instance import settings as settings_module
 from ent.policy.instance import site as site_module
 

@@ -3,6 +3,7 @@
 Run by `make freeze` with the project's virtualenv after a deliberate upgrade; the ENT's own
 distributions (installed from src/) are left out. tests/test_pins.py checks the result.
 """
+
 from importlib.metadata import distributions
 
 import re

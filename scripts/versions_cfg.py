@@ -9,13 +9,16 @@ blank or a plain `name==version` pin (an option, a range, a marker, an extra, a 
 the same package) is an error: buildout's [versions] could not say the same thing.
 tests/test_buildout.py checks that buildout/versions.cfg is what this prints.
 """
+
 from pathlib import Path
 
 import re
 import sys
 
 
-PIN = re.compile(r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*==\s*(?P<version>[A-Za-z0-9][A-Za-z0-9.+!_-]*)$")
+PIN = re.compile(
+    r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*==\s*(?P<version>[A-Za-z0-9][A-Za-z0-9.+!_-]*)$"
+)
 
 HEADER = """\
 # Generated from constraints.txt by scripts/versions_cfg.py (`make versions`): do not edit.

@@ -6,6 +6,7 @@ Accounts follow docs/domain.md's demo directory: `{uai}.{profile}` in `{uai}-{pr
 accounts: the groups, not the user source, decide who sees what (the directory tests
 prove that directory accounts land in the same groups).
 """
+
 from ent.policy.groups import county_group
 from ent.policy.groups import school_editors_group
 from ent.policy.groups import school_group

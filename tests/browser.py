@@ -3,6 +3,7 @@
 Nothing is downloaded: the browser and its driver are the system's (`make test` installs
 them), found at their Debian paths or on PATH.
 """
+
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 

@@ -1,4 +1,5 @@
 """Fixtures shared by the tests: pytest-plone's, on a whole ENT site (ent.policy.testing)."""
+
 from ent.policy.testing import ENT_FUNCTIONAL_TESTING
 from ent.policy.testing import ENT_INTEGRATION_TESTING
 from pathlib import Path

@@ -1,4 +1,5 @@
 """A real OpenLDAP server for the tests, started with the product's own machinery."""
+
 from ent.policy.directory.generate import DEMO_COUNTS
 from ent.policy.directory.generate import directory_entries
 from ent.policy.directory.generate import write_ldif

@@ -1,4 +1,5 @@
 """Start and stop the real ENT instance the way a user does: `make run`, `make stop`."""
+
 from pathlib import Path
 
 import os

@@ -1,5 +1,6 @@
 """A real SMTP server on loopback for the notification tests (aiosmtpd), that a test stops
 and starts again on the same port, as a mail server that goes down and comes back."""
+
 from aiosmtpd.controller import Controller
 from email import message_from_bytes
 from email import policy
@@ -23,7 +24,11 @@ class Handler:
         with self.server.lock:
             self.server.sessions.add(id(session))
             self.server.messages.append(
-                (envelope.mail_from, list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default))
+                (
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    message_from_bytes(envelope.content, policy=policy.default),
+                )
             )
         return "250 Message accepted"
 

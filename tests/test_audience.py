@@ -1,4 +1,5 @@
 """The audience of an item: fields, defaults, states, rights, and the 400s of bad input."""
+
 from audience_site import build
 from audience_site import create
 from audience_site import OTHER
@@ -28,7 +29,10 @@ def error_message(response) -> str:
     return response.json()["message"].replace("\\'", "'")
 
 
-def own_news(url, login=f"{OWN.lower()}.principal", **data):
+OWN_PRINCIPAL = f"{OWN.lower()}.principal"
+
+
+def own_news(url, login=OWN_PRINCIPAL, **data):
     data = {"@type": "News Item", "title": "Sortie au musée", **data}
     return create(url, f"colleges/{OWN.lower()}/actualites", login, **data)
 
@@ -49,7 +53,9 @@ class TestTargets:
         transaction.begin()
         item = site["colleges"][OWN.lower()]["actualites"]["sortie-au-musee"]
         assert api.content.get_state(item) == "internal"
-        assert audience.targets(item) == [f"{OWN.lower()}-{p}" for p in ("student", "parent", "teacher", "staff", "principal", "attee")]
+        assert audience.targets(item) == [
+            f"{OWN.lower()}-{p}" for p in ("student", "parent", "teacher", "staff", "principal", "attee")
+        ]
         assert audience.sites(item) == [OWN]
         assert audience.origin(item) == OWN
 
@@ -64,7 +70,9 @@ class TestTargets:
         assert audience.targets(item) == ["public"]
         assert audience.sites(item) == ["county"]
         assert audience.origin(item) == "county"
-        assert set(audience.notified_groups(item)) == {f"all-{p}" for p in ("student", "parent", "teacher", "staff", "principal", "attee", "county")}
+        assert set(audience.notified_groups(item)) == {
+            f"all-{p}" for p in ("student", "parent", "teacher", "staff", "principal", "attee", "county")
+        }
 
     @pytest.mark.parametrize(
         "data, groups, sites",
@@ -74,10 +82,19 @@ class TestTargets:
             ({"audience": ["county"]}, ["all-county"], ["county"]),
             (
                 {"audience": ["parent", "teacher"], "audience_schools": [OWN, OTHER.lower()]},
-                [f"{OWN.lower()}-parent", f"{OTHER.lower()}-parent", f"{OWN.lower()}-teacher", f"{OTHER.lower()}-teacher"],
+                [
+                    f"{OWN.lower()}-parent",
+                    f"{OTHER.lower()}-parent",
+                    f"{OWN.lower()}-teacher",
+                    f"{OTHER.lower()}-teacher",
+                ],
                 ["county", OWN, OTHER],
             ),
-            ({"audience": ["public"], "audience_schools": [OTHER]}, [f"{OTHER.lower()}-{p}" for p in ("student", "parent", "teacher", "staff", "principal", "attee")], ["county", OTHER]),
+            (
+                {"audience": ["public"], "audience_schools": [OTHER]},
+                [f"{OTHER.lower()}-{p}" for p in ("student", "parent", "teacher", "staff", "principal", "attee")],
+                ["county", OTHER],
+            ),
         ],
     )
     def test_county_targets(self, url, site, data, groups, sites):
@@ -116,7 +133,11 @@ class TestTargets:
         """Only the place's editors change a published item (its audience decides who sees it)."""
         path = f"colleges/{OWN.lower()}/actualites/sortie-au-musee"
         with api.env.adopt_roles(["Manager"]):
-            api.user.grant_roles(username=f"{OWN.lower()}.teacher", roles=["Contributor"], obj=site["colleges"][OWN.lower()]["actualites"])
+            api.user.grant_roles(
+                username=f"{OWN.lower()}.teacher",
+                roles=["Contributor"],
+                obj=site["colleges"][OWN.lower()]["actualites"],
+            )
         transaction.commit()
         assert own_news(url, login=f"{OWN.lower()}.teacher", audience=["parent"]).status_code == 201
         publish(url, path, f"{OWN.lower()}.principal")
@@ -162,15 +183,30 @@ class TestBadInput:
         "data, message",
         [
             (
-                {"@type": "Event", "title": "Conseil", "start": "2026-12-10T18:00:00+00:00", "end": "2026-12-10T17:00:00+00:00"},
+                {
+                    "@type": "Event",
+                    "title": "Conseil",
+                    "start": "2026-12-10T18:00:00+00:00",
+                    "end": "2026-12-10T17:00:00+00:00",
+                },
                 "La date de fin doit être après la date de début",
             ),
             (
-                {"@type": "Announcement", "title": "Neige", "start": "2026-12-10T18:00:00+00:00", "end": "2026-12-10T08:00:00+00:00"},
+                {
+                    "@type": "Announcement",
+                    "title": "Neige",
+                    "start": "2026-12-10T18:00:00+00:00",
+                    "end": "2026-12-10T08:00:00+00:00",
+                },
                 "doit suivre son début",
             ),
             (
-                {"@type": "News Item", "title": "Brevet", "effective": "2026-12-10T18:00:00", "expires": "2026-12-01T08:00:00"},
+                {
+                    "@type": "News Item",
+                    "title": "Brevet",
+                    "effective": "2026-12-10T18:00:00",
+                    "expires": "2026-12-01T08:00:00",
+                },
                 "La date d'expiration doit être après la date effective",
             ),
         ],
@@ -237,7 +273,7 @@ def test_announcement_text_is_searchable(portal):
     import datetime
 
     with api.env.adopt_roles(["Manager"]):
-        start = datetime.datetime(2026, 1, 1, 8, tzinfo=datetime.timezone.utc)
+        start = datetime.datetime(2026, 1, 1, 8, tzinfo=datetime.UTC)
         api.content.create(
             container=portal["actualites"],
             type="Announcement",

@@ -17,6 +17,7 @@ A public control item is in every surface's scope and must be there for everyone
 county.admin must find every item of a scope: a surface that is empty or broken cannot
 pass for a secure one.
 """
+
 from audience_site import accounts
 from audience_site import build
 from audience_site import JSON
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
+from datetime import UTC
 from ent.policy.groups import SCHOOL_PROFILES
 from lxml import html as lxml_html
 from plone import api
@@ -51,7 +52,7 @@ TERM = "quokka"
 REFUSED = (401, 403, 404)
 OWN_PATH = f"colleges/{OWN.lower()}"
 OTHER_PATH = f"colleges/{OTHER.lower()}"
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+NOW = datetime.now(UTC).replace(microsecond=0)
 EVENT_START = (NOW + timedelta(days=7)).replace(hour=10, minute=0, second=0)
 COUNTY_AGENT = "county.agent"
 COUNTY_ADMIN = "county.admin"
@@ -164,7 +165,11 @@ BROADCASTS = ("county-teacher-news",)
 VIEWERS = (
     COUNTY_ADMIN,
     COUNTY_AGENT,
-    *(f"{uai.lower()}.{profile}" for uai in (OWN, OTHER) for profile in sorted(SCHOOL_PROFILES, key=lambda p: p != "principal")),
+    *(
+        f"{uai.lower()}.{profile}"
+        for uai in (OWN, OTHER)
+        for profile in sorted(SCHOOL_PROFILES, key=lambda p: p != "principal")
+    ),
     None,
 )
 
@@ -310,13 +315,24 @@ def add_portlets(portal):
     assign(portal, "plone.leftcolumn", "calendar", portlet_calendar.Assignment(state=states))
     school = portal.unrestrictedTraverse(OWN_PATH)
     selection = portal.unrestrictedTraverse(COLLECTION_PATH)
-    assign(school, "plone.rightcolumn", "collection", collection.Assignment(header="Sélection", uid=selection.UID(), limit=50))
+    assign(
+        school,
+        "plone.rightcolumn",
+        "collection",
+        collection.Assignment(header="Sélection", uid=selection.UID(), limit=50),
+    )
     assign(school, "plone.rightcolumn", "navigation", navigation.Assignment(bottomLevel=0))
 
 
 def enable_feeds(portal):
     """Syndication (RSS, Atom) on the folders and the collection; the sitemap."""
-    for path in (f"{OWN_PATH}/actualites", f"{OWN_PATH}/agenda", f"{OWN_PATH}/documents", "actualites", COLLECTION_PATH):
+    for path in (
+        f"{OWN_PATH}/actualites",
+        f"{OWN_PATH}/agenda",
+        f"{OWN_PATH}/documents",
+        "actualites",
+        COLLECTION_PATH,
+    ):
         settings = IFeedSettings(portal.unrestrictedTraverse(path))
         settings.enabled = True
         settings.feed_types = ("RSS", "rss.xml", "atom.xml")
@@ -378,7 +394,9 @@ class Client:
         key = (viewer, "POST", path, repr(data))
         if key not in self.answers:
             url = f"{self.portal_url}/{path}".rstrip("/")
-            self.answers[key] = self.session(viewer).post(url, headers=JSON, json=data, allow_redirects=False, timeout=60)
+            self.answers[key] = self.session(viewer).post(
+                url, headers=JSON, json=data, allow_redirects=False, timeout=60
+            )
         return self.answers[key]
 
 
@@ -490,7 +508,9 @@ class ItemURL(Surface):
                 # missing one, never 401, 403 or a log-in redirect.
                 seen[key] = False
             else:
-                raise SurfaceBroken(f"GET {item.path}{self.suffix}: {response.status_code} {response.headers.get('Location', '')}")
+                raise SurfaceBroken(
+                    f"GET {item.path}{self.suffix}: {response.status_code} {response.headers.get('Location', '')}"
+                )
         return seen
 
 
@@ -512,7 +532,12 @@ QUERY_RECORDS = (
 )
 VOCABULARY_QUERY = (
     ("name", "plone.app.vocabularies.Catalog"),
-    ("query", json.dumps({"criteria": [{"i": "SearchableText", "o": "plone.app.querystring.operation.string.contains", "v": TERM}]})),
+    (
+        "query",
+        json.dumps(
+            {"criteria": [{"i": "SearchableText", "o": "plone.app.querystring.operation.string.contains", "v": TERM}]}
+        ),
+    ),
     ("attributes", json.dumps(["UID", "Title", "path"])),
     ("batch", json.dumps({"page": 1, "size": 50})),
 )
@@ -581,8 +606,15 @@ SURFACES = (
     Page("globalnav-county", COUNTY_LISTED, "", select="#portal-globalnav"),
     Page("navigation-rest-own", OWN_LISTED, f"{OWN_PATH}/@navigation", accept=REST, params=DEPTH),
     Page("navigation-rest-county", COUNTY_LISTED, "@navigation", accept=REST, params=DEPTH),
-    Page("contextnavigation-rest-own-actualites", OWN_ACTUALITES, f"{OWN_PATH}/actualites/@contextnavigation", accept=REST),
-    Page("navigation-portlet-own-actualites", OWN_ACTUALITES, f"{OWN_PATH}/actualites", select=".portletNavigationTree"),
+    Page(
+        "contextnavigation-rest-own-actualites",
+        OWN_ACTUALITES,
+        f"{OWN_PATH}/actualites/@contextnavigation",
+        accept=REST,
+    ),
+    Page(
+        "navigation-portlet-own-actualites", OWN_ACTUALITES, f"{OWN_PATH}/actualites", select=".portletNavigationTree"
+    ),
     Page("navigation-portlet-own-agenda", OWN_AGENDA, f"{OWN_PATH}/agenda", select=".portletNavigationTree"),
     Page("navigation-portlet-own-documents", OWN_DOCUMENTS, f"{OWN_PATH}/documents", select=".portletNavigationTree"),
     Page("sitemap-page-county", COUNTY_LISTED, "@@sitemap", select="#content"),
@@ -599,7 +631,12 @@ SURFACES = (
     Page("events-portlet-own", EVENTS, OWN_PATH, select=".portletEvents"),
     Page("calendar-portlet-own", EVENTS, OWN_PATH, params=CALENDAR_MONTH, select=".portlet-calendar"),
     Page("collection-portlet-own", OWN_LISTED, OWN_PATH, select=".portletCollection"),
-    Page("alerts-own", keys(OWN_PATH, types=("Announcement",), also=("county-parent-alert",)), OWN_PATH, select=".ent-alerts"),
+    Page(
+        "alerts-own",
+        keys(OWN_PATH, types=("Announcement",), also=("county-parent-alert",)),
+        OWN_PATH,
+        select=".ent-alerts",
+    ),
     Page("alerts-county", keys("", types=("Announcement",)), "", select=".ent-alerts"),
     # Search: the search page, live search, REST, the widgets' catalog vocabulary.
     # (the search page shows 10 results a page: two searches, by type)
@@ -608,7 +645,8 @@ SURFACES = (
         "search-html-other-types",
         keys(types=("Document", "Event", "Announcement")),
         "@@search",
-        params=SEARCH + (("portal_type:list", "Document"), ("portal_type:list", "Event"), ("portal_type:list", "Announcement")),
+        params=SEARCH
+        + (("portal_type:list", "Document"), ("portal_type:list", "Event"), ("portal_type:list", "Announcement")),
         select="#content",
     ),
     Page("search-html-own", OWN_ITEMS, f"{OWN_PATH}/@@search", params=SEARCH, select="#content"),

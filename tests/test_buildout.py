@@ -9,6 +9,7 @@ check real HTTP answers and that stopping leaves nothing running.
 Eggs are kept between runs in ~/.cache/ent-buildout (ENT_BUILDOUT_CACHE to move it): on an
 empty cache buildout fetches about 270 distributions from PyPI, which takes minutes.
 """
+
 from instance_process import free_port
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import fcntl
 import hashlib
 import importlib.util
 import os
+import pytest
 import re
 import requests
 import shutil
@@ -25,8 +27,6 @@ import socket
 import subprocess
 import sys
 import time
-
-import pytest
 
 
 CACHE = Path(os.environ.get("ENT_BUILDOUT_CACHE") or Path.home() / ".cache" / "ent-buildout")

@@ -10,15 +10,15 @@ same address with a missing id; the two answers must be the same status and the 
 bytes once the ids are swapped, and hold none of the item's title, description, keyword
 or UID.
 """
+
+from AccessControl.SecurityInfo import ACCESS_PUBLIC
+from AccessControl.ZopeSecurityPolicy import getRoles
 from audience_site import build
 from audience_site import OTHER
 from audience_site import OWN
 from audience_site import PASSWORD
 from audience_site import publish
 from audience_site import session
-from AccessControl.SecurityInfo import ACCESS_PUBLIC
-from AccessControl.ZopeSecurityPolicy import getRoles
-from plone import api
 from plone.browserlayer.utils import registered_layers
 from urllib.parse import quote
 from urllib.parse import quote_plus
@@ -49,8 +49,21 @@ PNG = base64.b64decode(
 #: What the publisher is asked besides what the item's class answers (plone.rest's own
 #: methods and WebDAV's).
 HTTP_METHODS = (
-    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE",
-    "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK",
+    "GET",
+    "HEAD",
+    "POST",
+    "PUT",
+    "PATCH",
+    "DELETE",
+    "OPTIONS",
+    "TRACE",
+    "PROPFIND",
+    "PROPPATCH",
+    "MKCOL",
+    "COPY",
+    "MOVE",
+    "LOCK",
+    "UNLOCK",
 )
 #: The methods whose answers must be the same bytes as a missing page's. With the other
 #: methods (WebDAV's), a missing name is a NullResource whose 404 page names its folder by
@@ -73,7 +86,12 @@ def create_parents_news(url):
             "description": "Wapiti confidentiel",
             "subjects": ["ornithorynque"],
             "audience": ["parent"],
-            "image": {"data": base64.b64encode(PNG).decode(), "encoding": "base64", "filename": "x.png", "content-type": "image/png"},
+            "image": {
+                "data": base64.b64encode(PNG).decode(),
+                "encoding": "base64",
+                "filename": "x.png",
+                "content-type": "image/png",
+            },
         },
         timeout=60,
     )
@@ -103,24 +121,43 @@ def secrets(functional_portal_class):
     news = create_parents_news(url)
     draft = http.post(
         f"{url}/{OWN_PATH}/documents",
-        json={"@type": "Document", "id": "brouillon-cache", "title": "Salamandre brouillon", "description": "Yack privé"},
+        json={
+            "@type": "Document",
+            "id": "brouillon-cache",
+            "title": "Salamandre brouillon",
+            "description": "Yack privé",
+        },
         timeout=60,
     )
     assert draft.status_code == 201, draft.text
-    folder = http.post(f"{url}/{OWN_PATH}/documents", json={"@type": "Folder", "id": "dossier-cache", "title": "Dossier Quiscale"}, timeout=60)
+    folder = http.post(
+        f"{url}/{OWN_PATH}/documents",
+        json={"@type": "Folder", "id": "dossier-cache", "title": "Dossier Quiscale"},
+        timeout=60,
+    )
     assert folder.status_code == 201, folder.text
     child = http.post(
         f"{url}/{OWN_PATH}/documents/dossier-cache",
-        json={"@type": "Document", "id": "page-cache", "title": "Toucan enfant", "description": "Gnou", "audience": ["public"]},
+        json={
+            "@type": "Document",
+            "id": "page-cache",
+            "title": "Toucan enfant",
+            "description": "Gnou",
+            "audience": ["public"],
+        },
         timeout=60,
     )
     assert child.status_code == 201, child.text
     publish(url, f"{OWN_PATH}/documents/dossier-cache/page-cache", PRINCIPAL)
     return {
-        "news": Secret(f"{OWN_PATH}/actualites/hippocampe-cache", ("Hippocampe", "Zorglub", "Wapiti", "ornithorynque", news.json()["UID"])),
+        "news": Secret(
+            f"{OWN_PATH}/actualites/hippocampe-cache",
+            ("Hippocampe", "Zorglub", "Wapiti", "ornithorynque", news.json()["UID"]),
+        ),
         "draft": Secret(f"{OWN_PATH}/documents/brouillon-cache", ("Salamandre", "Yack", draft.json()["UID"])),
         "folder-child": Secret(
-            f"{OWN_PATH}/documents/dossier-cache/page-cache", ("Quiscale", "Toucan", "Gnou", folder.json()["UID"], child.json()["UID"])
+            f"{OWN_PATH}/documents/dossier-cache/page-cache",
+            ("Quiscale", "Toucan", "Gnou", folder.json()["UID"], child.json()["UID"]),
         ),
     }
 
@@ -159,7 +196,9 @@ def enumerate_paths(portal, secret):
         if name:
             asked.add(("GET", f"/++{name}++", "text/html"))
             asked.add(("GET", f"/++{name}++default", "text/html"))
-    methods = set(HTTP_METHODS) | {name for name in dir(type(item)) if name.isupper() and callable(getattr(item, name, None))}
+    methods = set(HTTP_METHODS) | {
+        name for name in dir(type(item)) if name.isupper() and callable(getattr(item, name, None))
+    }
     for method in methods:
         for accept in ("text/html", "application/json"):
             asked.add((method, "", accept))
@@ -254,7 +293,9 @@ class TestRefusedIsMissing:
                 key_missing = (method, suffix, accept)
                 if key_missing not in missing_answers:
                     missing_answers[key_missing] = ask(url, viewer, method, secret.missing_path, suffix, accept)
-                if method in SAME_BYTES and normalised(refused, secret) != normalised(missing_answers[key_missing], secret):
+                if method in SAME_BYTES and normalised(refused, secret) != normalised(
+                    missing_answers[key_missing], secret
+                ):
                     failures.append(f"{viewer or 'anonymous'} {method} {suffix} {accept}: differs from a missing page")
         # Leaks first: they are the worst, and the message shows 80 lines.
         failures.sort(key=lambda failure: "shows" not in failure)
@@ -288,7 +329,13 @@ class TestRefusedIsMissing:
         assert came_from and came_from.group(1) == item_url
         logged_in = http.post(
             f"{url}/login",
-            data={"__ac_name": AUDIENCE, "__ac_password": PASSWORD, "came_from": came_from.group(1), "buttons.login": "Se connecter", "form.submitted": "1"},
+            data={
+                "__ac_name": AUDIENCE,
+                "__ac_password": PASSWORD,
+                "came_from": came_from.group(1),
+                "buttons.login": "Se connecter",
+                "form.submitted": "1",
+            },
             timeout=60,
         )
         assert logged_in.status_code == 200

@@ -1,4 +1,5 @@
 """The demo's news, events and announcement: one per kind of audience, with the real workflow."""
+
 from ent.policy import audience
 from ent.policy.demo import create_demo_content
 from ent.policy.schools.importer import import_schools

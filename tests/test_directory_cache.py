@@ -1,9 +1,9 @@
 """ENT_MEMCACHED: directory searches cached in a real memcached, shared across processes."""
+
 from directory_server import BASE
 from directory_server import start_directory
 from instance_process import free_port
 
-import os
 import pytest
 import socket
 import subprocess

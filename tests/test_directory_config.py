@@ -1,4 +1,5 @@
 """The directory's settings come from the environment only, and bad ones are refused."""
+
 from ent.policy.directory.config import DirectoryConfigError
 from ent.policy.directory.config import read_config
 
@@ -23,7 +24,11 @@ def test_a_county_directory_with_its_own_attributes():
         {**BASE, "ENT_LDAP_LOGIN_ATTRIBUTE": "supannAliasLogin", "ENT_LDAP_FULLNAME_ATTRIBUTE": "displayName",
          "ENT_LDAP_USERS_BASE": "ou=personnes,dc=cd31,dc=fr", "ENT_LDAP_START_TLS": "1"}
     )  # fmt: skip
-    assert (config.login_attribute, config.fullname_attribute, config.email_attribute) == ("supannAliasLogin", "displayName", "mail")
+    assert (config.login_attribute, config.fullname_attribute, config.email_attribute) == (
+        "supannAliasLogin",
+        "displayName",
+        "mail",
+    )
     assert config.users_base == "ou=personnes,dc=cd31,dc=fr"
     assert config.start_tls is True
 

@@ -1,15 +1,13 @@
 """Identity federation through the real stack: `make run` with its local slapd and the demo
 directory of docs/domain.md; logins by form and REST; injection; the directory going down."""
+
 from instance_process import free_port
 from instance_process import Instance
 
-import re
+import pytest
 import requests
-import signal
 import subprocess
 import time
-
-import pytest
 
 
 JSON = {"Accept": "application/json"}
@@ -19,7 +17,14 @@ DEMO = "demo-password-for-tests"
 @pytest.fixture(scope="module")
 def instance(project, tmp_path_factory):
     folder = tmp_path_factory.mktemp("directory")
-    instance = Instance(project, folder / "var", free_port(), ENT_DEMO_PASSWORD=DEMO, ENT_ADMIN_PASSWORD="admin-password-for-tests", ENT_LDAP_SEARCH_LIMIT=4)
+    instance = Instance(
+        project,
+        folder / "var",
+        free_port(),
+        ENT_DEMO_PASSWORD=DEMO,
+        ENT_ADMIN_PASSWORD="admin-password-for-tests",
+        ENT_LDAP_SEARCH_LIMIT=4,
+    )
     instance.start()
     yield instance
     instance.stop()
@@ -27,7 +32,10 @@ def instance(project, tmp_path_factory):
 
 def rest_login(instance, login, password, timeout=30, **headers):
     return requests.post(
-        f"{instance.url}/@login", json={"login": login, "password": password}, headers={**JSON, **headers}, timeout=timeout
+        f"{instance.url}/@login",
+        json={"login": login, "password": password},
+        headers={**JSON, **headers},
+        timeout=timeout,
     )
 
 
@@ -92,21 +100,31 @@ class TestLogin:
         response = rest_login(instance, login, DEMO)
         assert response.status_code == 200, response.text
         token = response.json()["token"]
-        me = requests.get(f"{instance.url}/@users/{login}", headers={**JSON, "Authorization": f"Bearer {token}"}, timeout=30)
+        me = requests.get(
+            f"{instance.url}/@users/{login}", headers={**JSON, "Authorization": f"Bearer {token}"}, timeout=30
+        )
         assert me.status_code == 200
         assert me.json()["email"] == f"{login}@ent.example"
 
     def test_groups_come_from_the_directory(self, instance):
         token = rest_login(instance, "0310001h.principal", DEMO).json()["token"]
-        me = requests.get(f"{instance.url}/@users/0310001h.principal", headers={**JSON, "Authorization": f"Bearer {token}"}, timeout=30)
+        me = requests.get(
+            f"{instance.url}/@users/0310001h.principal",
+            headers={**JSON, "Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
         groups = {group["id"] for group in me.json()["groups"]["items"]}
         assert {"0310001h-editors", "0310001h-principal", "all-principal"} <= groups
 
     def test_local_roles_apply_to_directory_groups(self, instance):
         token = rest_login(instance, "0310001h.principal", DEMO).json()["token"]
         headers = {**JSON, "Authorization": f"Bearer {token}"}
-        own = requests.patch(f"{instance.url}/colleges/0310001h", json={"description": "Bienvenue"}, headers=headers, timeout=30)
-        other = requests.patch(f"{instance.url}/colleges/0310003k", json={"description": "x"}, headers=headers, timeout=30)
+        own = requests.patch(
+            f"{instance.url}/colleges/0310001h", json={"description": "Bienvenue"}, headers=headers, timeout=30
+        )
+        other = requests.patch(
+            f"{instance.url}/colleges/0310003k", json={"description": "x"}, headers=headers, timeout=30
+        )
         assert own.status_code == 204
         assert other.status_code in (401, 403)
 
@@ -124,7 +142,9 @@ class TestLogin:
 
 
 class TestInjection:
-    @pytest.mark.parametrize("login", ["*", ")(uid=*", "0310001h.parent)(uid=*", "*)(|(uid=*", "a\x00b", "0310001h.*", "(uid=*)"])
+    @pytest.mark.parametrize(
+        "login", ["*", ")(uid=*", "0310001h.parent)(uid=*", "*)(|(uid=*", "a\x00b", "0310001h.*", "(uid=*)"]
+    )
     def test_rest(self, instance, login):
         response = rest_login(instance, login, DEMO)
         assert response.status_code == 401
@@ -151,7 +171,9 @@ class TestInjection:
 
     def test_sharing_search_needs_three_characters(self, instance):
         auth = ("admin", "admin-password-for-tests")
-        short = requests.get(f"{instance.url}/colleges/0310001h/@sharing", params={"search": "03"}, headers=JSON, auth=auth, timeout=30)
+        short = requests.get(
+            f"{instance.url}/colleges/0310001h/@sharing", params={"search": "03"}, headers=JSON, auth=auth, timeout=30
+        )
         users = [entry for entry in short.json()["entries"] if entry["type"] == "user"]
         assert users == []
 
@@ -163,7 +185,9 @@ class TestCaching:
 
         folder = instance.var / "ldap"
         port = int((folder / "uri").read_text().strip().rsplit(":", 1)[1])
-        server = LocalDirectory(folder, port, Shape.from_base("dc=ent,dc=local"), (folder / "manager-password").read_text().strip())
+        server = LocalDirectory(
+            folder, port, Shape.from_base("dc=ent,dc=local"), (folder / "manager-password").read_text().strip()
+        )
         session, _ = form_login(instance, "0310003k.teacher", DEMO)
         pages = [f"{instance.url}/colleges/0310003k", f"{instance.url}/colleges/0310003k/actualites"]
         for url in pages * 2:  # warm every cache
@@ -188,7 +212,12 @@ class TestSecrets:
     def test_bind_password_is_not_served(self, instance):
         password = (instance.var / "ldap" / "manager-password").read_text().strip()
         auth = ("admin", "admin-password-for-tests")
-        for path in ("/@controlpanels", "/acl_users/ent-directory/manage_ldapplugin", "/@users/0310001h.parent", "/@groups/0310001h-parent"):
+        for path in (
+            "/@controlpanels",
+            "/acl_users/ent-directory/manage_ldapplugin",
+            "/@users/0310001h.parent",
+            "/@groups/0310001h-parent",
+        ):
             response = requests.get(f"{instance.url}{path}", headers=JSON, auth=auth, timeout=30)
             assert password not in response.text, path
 
@@ -214,18 +243,22 @@ class TestProvisioning:
         assert dry.returncode == 1, dry.stderr
         assert dry.stdout.startswith("dry run: would have created 1, updated 0, deactivated ")
         assert "line 3: bad row: id='bad row' is not a login" in dry.stdout
-        result = self.ent_directory(project, instance, str(people), "--password-env", "NEW_PASSWORD", NEW_PASSWORD="first-password-1")
+        result = self.ent_directory(
+            project, instance, str(people), "--password-env", "NEW_PASSWORD", NEW_PASSWORD="first-password-1"
+        )
         assert result.returncode == 1, result.stderr
         assert result.stdout.splitlines()[0] == "created 1, updated 0, deactivated 0, rejected 1 (unchanged 0)"
         token = rest_login(instance, "nina.petit", "first-password-1").json()["token"]
-        me = requests.get(f"{instance.url}/@users/nina.petit", headers={**JSON, "Authorization": f"Bearer {token}"}, timeout=30)
+        me = requests.get(
+            f"{instance.url}/@users/nina.petit", headers={**JSON, "Authorization": f"Bearer {token}"}, timeout=30
+        )
         groups = {group["id"] for group in me.json()["groups"]["items"]}
         assert {"0310001h-teacher", "0310003k-teacher", "all-teacher"} <= groups
 
     def test_deactivated_account_cannot_log_in(self, instance):
-        import ldap
-
         from ent.policy.directory.shape import DEACTIVATED
+
+        import ldap
 
         folder = instance.var / "ldap"
         connection = ldap.initialize((folder / "uri").read_text().strip())
@@ -256,7 +289,10 @@ class TestDirectoryDown:
         finally:
             subprocess.run(["kill", "-CONT", str(pid)], check=True)
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and rest_login(instance, "0310005m.student", DEMO, timeout=10).status_code != 200:
+        while (
+            time.monotonic() < deadline
+            and rest_login(instance, "0310005m.student", DEMO, timeout=10).status_code != 200
+        ):
             time.sleep(1)
         assert rest_login(instance, "0310005m.student", DEMO, timeout=10).status_code == 200
 

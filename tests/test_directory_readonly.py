@@ -3,6 +3,7 @@
 Every attempt (REST as the person, REST as the admin, the account pages, the forgotten
 password) is followed by a look at the LDAP entry itself: it must not have changed.
 """
+
 from instance_process import free_port
 from instance_process import Instance
 
@@ -22,7 +23,12 @@ PARENT = "0310001h.parent"
 def instance(project, tmp_path_factory):
     folder = tmp_path_factory.mktemp("readonly")
     instance = Instance(
-        project, folder / "var", free_port(), ENT_DEMO_PASSWORD=DEMO, ENT_ADMIN_PASSWORD=ADMIN[1], ENT_ACCOUNT_URL=ACCOUNT_URL
+        project,
+        folder / "var",
+        free_port(),
+        ENT_DEMO_PASSWORD=DEMO,
+        ENT_ADMIN_PASSWORD=ADMIN[1],
+        ENT_ACCOUNT_URL=ACCOUNT_URL,
     )
     instance.start()
     yield instance
@@ -42,7 +48,9 @@ def entry(instance, login):
 
 
 def token(instance, login, password=DEMO):
-    response = requests.post(f"{instance.url}/@login", json={"login": login, "password": password}, headers=JSON, timeout=30)
+    response = requests.post(
+        f"{instance.url}/@login", json={"login": login, "password": password}, headers=JSON, timeout=30
+    )
     return response
 
 
@@ -66,11 +74,18 @@ def form_session(instance, login):
 class TestRest:
     @pytest.mark.parametrize(
         "change",
-        [{"fullname": "Pirate"}, {"email": "pirate@evil.example"}, {"profile": "county"}, {"fullname": "Pirate", "description": "x"}],
+        [
+            {"fullname": "Pirate"},
+            {"email": "pirate@evil.example"},
+            {"profile": "county"},
+            {"fullname": "Pirate", "description": "x"},
+        ],
     )
     def test_the_person_cannot_change_their_directory_fields(self, instance, change):
         before = entry(instance, PARENT)
-        response = requests.patch(f"{instance.url}/@users/{PARENT}", json=change, headers=bearer(instance, PARENT), timeout=30)
+        response = requests.patch(
+            f"{instance.url}/@users/{PARENT}", json=change, headers=bearer(instance, PARENT), timeout=30
+        )
         assert response.status_code == 403
         assert "annuaire du Département" in response.json()["message"]
         assert ACCOUNT_URL in response.json()["message"]
@@ -78,7 +93,9 @@ class TestRest:
         me = requests.get(f"{instance.url}/@users/{PARENT}", headers=bearer(instance, PARENT), timeout=30).json()
         assert me.get("description") in (None, "")  # nothing of the request was kept
 
-    @pytest.mark.parametrize("change", [{"fullname": "Pirate"}, {"email": "pirate@evil.example"}, {"password": "new-password-123"}])
+    @pytest.mark.parametrize(
+        "change", [{"fullname": "Pirate"}, {"email": "pirate@evil.example"}, {"password": "new-password-123"}]
+    )
     def test_the_admin_cannot_either(self, instance, change):
         login = "0310001h.teacher"
         before = entry(instance, login)
@@ -119,7 +136,10 @@ class TestRest:
             headers=JSON, auth=ADMIN, timeout=30,
         )  # fmt: skip
         assert changed.status_code == 204, changed.text
-        assert requests.get(f"{instance.url}/@users/local.helper", headers=JSON, auth=ADMIN, timeout=30).json()["fullname"] == "Aide du CDI"
+        assert (
+            requests.get(f"{instance.url}/@users/local.helper", headers=JSON, auth=ADMIN, timeout=30).json()["fullname"]
+            == "Aide du CDI"
+        )
         assert token(instance, "local.helper", "local-password-2").status_code == 200
 
 
@@ -137,7 +157,11 @@ class TestPages:
         before = entry(instance, PARENT)
         session.post(
             f"{instance.url}/@@personal-information",
-            data={"form.widgets.fullname": "Pirate", "form.widgets.email": "pirate@evil.example", "form.buttons.save": "Enregistrer"},
+            data={
+                "form.widgets.fullname": "Pirate",
+                "form.widgets.email": "pirate@evil.example",
+                "form.buttons.save": "Enregistrer",
+            },
             timeout=30,
         )
         assert entry(instance, PARENT) == before

@@ -2,6 +2,7 @@
 an item they may not see shows nothing of that item, and `resolveuid` does not lead there;
 the keywords offered to an editor are those of what they may see.
 """
+
 from audience_site import build
 from audience_site import OTHER
 from audience_site import OWN
@@ -57,7 +58,12 @@ def site(functional_portal_class):
     )
     assert page.status_code == 201, page.text
     publish(url, f"{OWN_PATH}/documents/page-publique", PRINCIPAL)
-    return {"url": url, "uid": uid, "page": f"{url}/{OWN_PATH}/documents/page-publique", "news": f"{url}/{OWN_PATH}/actualites/hippocampe-cache"}
+    return {
+        "url": url,
+        "uid": uid,
+        "page": f"{url}/{OWN_PATH}/documents/page-publique",
+        "news": f"{url}/{OWN_PATH}/actualites/hippocampe-cache",
+    }
 
 
 def page_html(site, viewer):
@@ -67,7 +73,9 @@ def page_html(site, viewer):
 
 
 def keywords(url, path, viewer):
-    response = session(viewer).get(f"{url}/{path}/@vocabularies/plone.app.vocabularies.Keywords?b_size=1000", timeout=60)
+    response = session(viewer).get(
+        f"{url}/{path}/@vocabularies/plone.app.vocabularies.Keywords?b_size=1000", timeout=60
+    )
     assert response.status_code == 200, response.text
     return {item["title"] for item in response.json()["items"]}
 
@@ -91,7 +99,7 @@ class TestThroughOtherPages:
         html = page_html(site, AUDIENCE)
         assert f'href="{site["news"]}"' in html
         assert "Wapiti confidentiel" in html  # the caption: the image's description
-        assert f'{site["news"]}/@@images/' in html
+        assert f"{site['news']}/@@images/" in html
 
     @pytest.mark.parametrize("viewer", [None, OUTSIDER])
     def test_outsider_sees_the_page_without_the_item(self, site, viewer):
@@ -115,7 +123,9 @@ class TestThroughOtherPages:
         assert "location" not in refused.headers
         assert without_tokens(refused.text.replace(site["uid"], UNKNOWN_UID)) == without_tokens(unknown.text)
         assert not [word for word in SECRET_WORDS if word.lower() in refused.text.lower()]
-        image = http.get(f"{site['url']}/{name}/{site['uid']}/@@images/image/preview", allow_redirects=False, timeout=60)
+        image = http.get(
+            f"{site['url']}/{name}/{site['uid']}/@@images/image/preview", allow_redirects=False, timeout=60
+        )
         assert image.status_code == 404 and "location" not in image.headers
 
     @pytest.mark.parametrize("name", ["resolveuid", "@@resolveuid"])

@@ -1,7 +1,8 @@
-""""Mon ENT" and @my-feed, County broadcasts on school sites, and the alert banner.
+""" "Mon ENT" and @my-feed, County broadcasts on school sites, and the alert banner.
 
 Everything through the real HTTP stack (waitress) with accounts in the groups of docs/domain.md.
 """
+
 from audience_site import build
 from audience_site import create
 from audience_site import OTHER
@@ -11,7 +12,7 @@ from audience_site import publish
 from audience_site import session
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
+from datetime import UTC
 
 import pytest
 import requests
@@ -65,7 +66,12 @@ def items(url):
         "own-event",
         f"colleges/{own}/agenda",
         principal,
-        **{"@type": "Event", "audience": ["parent"], "start": "2026-12-15T18:00:00+00:00", "end": "2026-12-15T20:00:00+00:00"},
+        **{
+            "@type": "Event",
+            "audience": ["parent"],
+            "start": "2026-12-15T18:00:00+00:00",
+            "end": "2026-12-15T20:00:00+00:00",
+        },
     )
     add("other-public", f"colleges/{other}/actualites", f"{other}.principal", audience=["public"])
     add("other-parents", f"colleges/{other}/actualites", f"{other}.principal", audience=["parent"])
@@ -73,7 +79,14 @@ def items(url):
 
 
 #: What the parent of OWN finds in their feed, newest first.
-OWN_PARENT_FEED = ["own-event", "own-parents", "own-public", "county-own-parents", "county-all-parents", "county-public"]
+OWN_PARENT_FEED = [
+    "own-event",
+    "own-parents",
+    "own-public",
+    "county-own-parents",
+    "county-all-parents",
+    "county-public",
+]
 
 
 def feed(url, login, **params):
@@ -102,7 +115,10 @@ class TestMyFeed:
 
     def test_the_other_school(self, url, items):
         titles = [i["title"] for i in feed(url, f"{other}.parent")["items"]]
-        assert titles == [items[k] for k in ("other-parents", "other-public", "county-other-parents", "county-all-parents", "county-public")]
+        assert titles == [
+            items[k]
+            for k in ("other-parents", "other-public", "county-other-parents", "county-all-parents", "county-public")
+        ]
 
     def test_filter_by_school(self, url, items):
         titles = [i["title"] for i in feed(url, f"{own}.parent", school=OWN)["items"]]
@@ -173,7 +189,9 @@ class TestMonEntPage:
         assert items["own-event"] in html and items["own-parents"] not in html
 
     def test_bad_filter_is_said(self, url, items):
-        response = requests.get(f"{url}/@@mon-ent", params={"school": OTHER}, auth=(f"{own}.parent", PASSWORD), timeout=60)
+        response = requests.get(
+            f"{url}/@@mon-ent", params={"school": OTHER}, auth=(f"{own}.parent", PASSWORD), timeout=60
+        )
         assert response.status_code == 400
         assert "is not one of your schools" in response.text
 
@@ -187,7 +205,12 @@ class TestMonEntPage:
         assert form.status_code == 200
         response = http.post(
             f"{url}/login",
-            data={"__ac_name": f"{own}.parent", "__ac_password": PASSWORD, "buttons.login": "Se connecter", "came_from": ""},
+            data={
+                "__ac_name": f"{own}.parent",
+                "__ac_password": PASSWORD,
+                "buttons.login": "Se connecter",
+                "came_from": "",
+            },
             timeout=60,
             allow_redirects=False,
         )
@@ -199,7 +222,12 @@ class TestMonEntPage:
         target = f"{url}/colleges/{own}/actualites/entree-own-parents"
         response = http.post(
             f"{url}/login",
-            data={"__ac_name": f"{own}.parent", "__ac_password": PASSWORD, "buttons.login": "Se connecter", "came_from": target},
+            data={
+                "__ac_name": f"{own}.parent",
+                "__ac_password": PASSWORD,
+                "buttons.login": "Se connecter",
+                "came_from": target,
+            },
             timeout=60,
             allow_redirects=False,
         )
@@ -250,12 +278,14 @@ class TestBroadcasts:
 
 
 def iso(moment):
-    return moment.astimezone(timezone.utc).isoformat()
+    return moment.astimezone(UTC).isoformat()
 
 
 def announce(url, path, login, title, start, end, **data):
     """Create and publish an Announcement; returns its URL."""
-    response = create(url, path, login, **{"@type": "Announcement", "title": title, "start": iso(start), "end": iso(end), **data})
+    response = create(
+        url, path, login, **{"@type": "Announcement", "title": title, "start": iso(start), "end": iso(end), **data}
+    )
     assert response.status_code == 201, response.text
     publish(url, response.json()["@id"][len(url) + 1 :], login)
     return response.json()["@id"]
@@ -273,9 +303,22 @@ class TestAlerts:
         return [part.split("</a>")[0].rsplit(">", 1)[-1] for part in html.split('class="alert-link"')[1:]]
 
     def test_on_every_page_of_the_school_for_its_audience(self, url, items):
-        now = datetime.now(timezone.utc)
-        self.announce(url, f"colleges/{own}/actualites", f"{own}.principal", "Collège fermé demain", now - timedelta(minutes=1), now + timedelta(hours=2), audience=["parent"])
-        pages = [f"{url}/colleges/{own}", f"{url}/colleges/{own}/actualites", f"{url}/colleges/{own}/actualites/entree-own-public", f"{url}/colleges/{own}/agenda"]
+        now = datetime.now(UTC)
+        self.announce(
+            url,
+            f"colleges/{own}/actualites",
+            f"{own}.principal",
+            "Collège fermé demain",
+            now - timedelta(minutes=1),
+            now + timedelta(hours=2),
+            audience=["parent"],
+        )
+        pages = [
+            f"{url}/colleges/{own}",
+            f"{url}/colleges/{own}/actualites",
+            f"{url}/colleges/{own}/actualites/entree-own-public",
+            f"{url}/colleges/{own}/agenda",
+        ]
         for page in pages:
             assert self.banner(page, f"{own}.parent") == ["Collège fermé demain"], page
             assert self.banner(page, f"{own}.teacher") == [], page
@@ -284,33 +327,49 @@ class TestAlerts:
         assert self.banner(url, f"{own}.parent") == []  # the County portal is another site
 
     def test_county_alert_on_the_targeted_schools_and_the_county_portal(self, url):
-        now = datetime.now(timezone.utc)
-        self.announce(url, "actualites", "county.agent", "Neige : transports suspendus", now - timedelta(minutes=1), now + timedelta(hours=2), audience=["public"], audience_schools=[OWN])
+        now = datetime.now(UTC)
+        self.announce(
+            url,
+            "actualites",
+            "county.agent",
+            "Neige : transports suspendus",
+            now - timedelta(minutes=1),
+            now + timedelta(hours=2),
+            audience=["public"],
+            audience_schools=[OWN],
+        )
         assert self.banner(f"{url}/colleges/{own}") == ["Neige : transports suspendus"]
         assert self.banner(url) == ["Neige : transports suspendus"]
         assert self.banner(f"{url}/colleges/{other}") == []
 
     def test_not_before_its_start(self, url):
-        now = datetime.now(timezone.utc)
-        self.announce(url, "actualites", "county.agent", "Plus tard", now + timedelta(hours=1), now + timedelta(hours=2))
+        now = datetime.now(UTC)
+        self.announce(
+            url, "actualites", "county.agent", "Plus tard", now + timedelta(hours=1), now + timedelta(hours=2)
+        )
         assert self.banner(url) == []
         assert self.banner(url, "county.agent") == []
 
     def test_disappears_by_itself_at_its_end(self, url):
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         end = now + timedelta(seconds=8)
         self.announce(url, "actualites", "county.agent", "Bientôt fini", now - timedelta(minutes=1), end)
         assert self.banner(url) == ["Bientôt fini"]
         assert self.banner(url, "county.agent") == ["Bientôt fini"]
-        time.sleep(max(0, (end - datetime.now(timezone.utc)).total_seconds()) + 1.5)
+        time.sleep(max(0, (end - datetime.now(UTC)).total_seconds()) + 1.5)
         assert self.banner(url) == []
         assert self.banner(url, "county.agent") == []  # editors too: the window is over
 
 
 def test_user_menu_links(url):
-    """"Mon ENT" and "Mes notifications" are in the logged-in person's menu, not for anonymous."""
+    """ "Mon ENT" and "Mes notifications" are in the logged-in person's menu, not for anonymous."""
     html = requests.get(f"{url}/colleges/{own}", auth=(f"{own}.parent", PASSWORD), timeout=60).text
-    assert f'{url}/colleges/{own}/@@mon-ent' in html
-    assert f'{url}/colleges/{own}/@@notifications-preferences' in html
-    assert requests.get(f"{url}/colleges/{own}/@@notifications-preferences", auth=(f"{own}.parent", PASSWORD), timeout=60).status_code == 200
+    assert f"{url}/colleges/{own}/@@mon-ent" in html
+    assert f"{url}/colleges/{own}/@@notifications-preferences" in html
+    assert (
+        requests.get(
+            f"{url}/colleges/{own}/@@notifications-preferences", auth=(f"{own}.parent", PASSWORD), timeout=60
+        ).status_code
+        == 200
+    )
     assert "@@mon-ent" not in requests.get(f"{url}/colleges/{own}", timeout=60).text

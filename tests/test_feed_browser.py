@@ -1,16 +1,17 @@
-""""Mon ENT" and the alert banner in a real browser: what a person sees after logging in."""
+""" "Mon ENT" and the alert banner in a real browser: what a person sees after logging in."""
+
 from audience_site import OWN
 from audience_site import PASSWORD
 from browser import browser  # noqa: F401 -- the fixture
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
+from datetime import UTC
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support.ui import WebDriverWait
-from test_feed import items  # noqa: F401 -- the fixture
 from test_feed import announce
+from test_feed import items  # noqa: F401 -- the fixture
 from test_feed import url  # noqa: F401 -- the fixture
 
 
@@ -27,7 +28,10 @@ def log_in(browser, url, login):
 
 def entries(browser):
     return [
-        (entry.find_element(By.CSS_SELECTOR, ".ent-feed-origin").text, entry.find_element(By.CSS_SELECTOR, ".ent-feed-title").text)
+        (
+            entry.find_element(By.CSS_SELECTOR, ".ent-feed-origin").text,
+            entry.find_element(By.CSS_SELECTOR, ".ent-feed-title").text,
+        )
         for entry in browser.find_elements(By.CSS_SELECTOR, ".ent-feed-entry")
     ]
 
@@ -36,7 +40,8 @@ def test_a_parent_lands_on_mon_ent(browser, url, items):  # noqa: F811
     log_in(browser, url, f"{own}.parent")
     shown = entries(browser)
     assert [title for _, title in shown] == [
-        items[k] for k in ("own-event", "own-parents", "own-public", "county-own-parents", "county-all-parents", "county-public")
+        items[k]
+        for k in ("own-event", "own-parents", "own-public", "county-own-parents", "county-all-parents", "county-public")
     ]
     assert ("Collège Armand Latour", items["own-parents"]) in shown
     assert ("Département", items["county-public"]) in shown
@@ -49,9 +54,16 @@ def test_a_parent_lands_on_mon_ent(browser, url, items):  # noqa: F811
 
 
 def test_the_banner_for_its_audience_only(browser, url, items):  # noqa: F811
-    now = datetime.now(timezone.utc)
-    announce(url, f"colleges/{own}/actualites", f"{own}.principal", "Collège fermé demain",
-             now - timedelta(minutes=1), now + timedelta(hours=1), audience=["parent"])
+    now = datetime.now(UTC)
+    announce(
+        url,
+        f"colleges/{own}/actualites",
+        f"{own}.principal",
+        "Collège fermé demain",
+        now - timedelta(minutes=1),
+        now + timedelta(hours=1),
+        audience=["parent"],
+    )
     browser.get(f"{url}/colleges/{own}")
     assert browser.find_elements(By.CSS_SELECTOR, ".ent-alert") == []
 
@@ -76,18 +88,31 @@ def test_an_editor_writes_for_parents_with_the_form(browser, url):  # noqa: F811
             browser.execute_script("arguments[0].click()", box)
 
     # Nothing ticked is refused with a message, and the form keeps what was typed.
-    browser.execute_script("arguments[0].click()", browser.find_element(By.CSS_SELECTOR, "input[value='parent'][name='form.widgets.IAudience.audience:list']"))
+    browser.execute_script(
+        "arguments[0].click()",
+        browser.find_element(By.CSS_SELECTOR, "input[value='parent'][name='form.widgets.IAudience.audience:list']"),
+    )
     browser.execute_script("arguments[0].click()", browser.find_element(By.ID, "form-buttons-save"))
     error = WebDriverWait(browser, 30).until(
-        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "#formfield-form-widgets-IAudience-audience .invalid-feedback, #formfield-form-widgets-IAudience-audience .fieldErrorBox"))
+        expected_conditions.presence_of_element_located(
+            (
+                By.CSS_SELECTOR,
+                "#formfield-form-widgets-IAudience-audience .invalid-feedback, #formfield-form-widgets-IAudience-audience .fieldErrorBox",
+            )
+        )
     )
     assert error.get_attribute("textContent").strip()
     assert browser.find_element(By.ID, "form-widgets-IDublinCore-title").get_attribute("value") == "Réunion des parents"
 
-    browser.execute_script("arguments[0].click()", browser.find_element(By.CSS_SELECTOR, "input[value='parent'][name='form.widgets.IAudience.audience:list']"))
+    browser.execute_script(
+        "arguments[0].click()",
+        browser.find_element(By.CSS_SELECTOR, "input[value='parent'][name='form.widgets.IAudience.audience:list']"),
+    )
     browser.execute_script("arguments[0].click()", browser.find_element(By.ID, "form-buttons-save"))
     WebDriverWait(browser, 30).until(expected_conditions.url_contains("reunion-des-parents"))
-    publish = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "a[href*='workflow_action=publish']")]
+    publish = [
+        a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "a[href*='workflow_action=publish']")
+    ]
     assert len(publish) == 1 and "workflow_action=publish_internal" in publish[0], publish
     browser.get(publish[0])
     browser.delete_all_cookies()

@@ -3,6 +3,7 @@
 Through the real instance (`make run`), in the functional test layer (where the other
 tests run), and in headless Chromium: Plone's pages must work under the policy.
 """
+
 from browser import chromium_driver
 from ent.policy.hardening.headers import CONTENT_SECURITY_POLICY
 from ent.policy.hardening.headers import EDITING_CONTENT_SECURITY_POLICY
@@ -27,7 +28,9 @@ ALWAYS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"
 @pytest.fixture(scope="module")
 def instance(project, tmp_path_factory):
     folder = tmp_path_factory.mktemp("headers")
-    instance = Instance(project, folder / "var", free_port(), ENT_ADMIN_PASSWORD=ADMIN[1], ENT_DEMO="0", ENT_TRUSTED_PROXY="127.0.0.1")
+    instance = Instance(
+        project, folder / "var", free_port(), ENT_ADMIN_PASSWORD=ADMIN[1], ENT_DEMO="0", ENT_TRUSTED_PROXY="127.0.0.1"
+    )
     instance.start()
     yield instance
     instance.stop()
@@ -35,7 +38,9 @@ def instance(project, tmp_path_factory):
 
 def check_headers(response, https=False):
     for name in ALWAYS:
-        assert name in response.headers, f"{name} missing on {response.request.method} {response.url} ({response.status_code})"
+        assert name in response.headers, (
+            f"{name} missing on {response.request.method} {response.url} ({response.status_code})"
+        )
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     csp = response.headers["Content-Security-Policy"]
     assert "frame-ancestors 'self'" in csp and "script-src 'self'" in csp and "object-src 'none'" in csp
@@ -75,7 +80,9 @@ class TestEveryResponse:
             assert response.headers["Content-Security-Policy"] == EDITING_CONTENT_SECURITY_POLICY
 
     def test_post_and_redirect(self, instance):
-        response = requests.post(f"{instance.url}/@login", json={"login": "admin", "password": "wrong"}, headers=JSON, timeout=30)
+        response = requests.post(
+            f"{instance.url}/@login", json={"login": "admin", "password": "wrong"}, headers=JSON, timeout=30
+        )
         assert response.status_code == 401
         check_headers(response)
 
@@ -105,7 +112,9 @@ def test_trusted_proxy_setting(project):
     assert settings_module.load({"ENT_TRUSTED_PROXY": "10.0.0.2"}, project).trusted_proxy == "10.0.0.2"
     with pytest.raises(settings_module.SettingsError, match="ENT_TRUSTED_PROXY='proxy.example'"):
         settings_module.load({"ENT_TRUSTED_PROXY": "proxy.example"}, project)
-    assert settings_module.load({"ENT_TRUSTED_PROXY": " 0:0::1 "}, project).trusted_proxy == "::1"  # as waitress sees it
+    assert (
+        settings_module.load({"ENT_TRUSTED_PROXY": " 0:0::1 "}, project).trusted_proxy == "::1"
+    )  # as waitress sees it
     # The log-in throttle's former setting is refused, not silently ignored.
     with pytest.raises(settings_module.SettingsError, match="ENT_TRUSTED_PROXIES is no longer read"):
         settings_module.load({"ENT_TRUSTED_PROXIES": "10.0.0.2"}, project)
@@ -128,7 +137,12 @@ class TestFunctionalLayer:
 
     def test_headers(self, functional_portal):
         url = functional_portal.absolute_url()
-        for path, headers, auth in (("", {}, None), ("", JSON, None), ("/nothing-here", {}, None), ("/@users", JSON, (SITE_OWNER_NAME, SITE_OWNER_PASSWORD))):
+        for path, headers, auth in (
+            ("", {}, None),
+            ("", JSON, None),
+            ("/nothing-here", {}, None),
+            ("/@users", JSON, (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)),
+        ):
             response = requests.get(f"{url}{path}", headers=headers, auth=auth, timeout=30)
             check_headers(response)
             policy = EDITING_CONTENT_SECURITY_POLICY if auth else CONTENT_SECURITY_POLICY
@@ -208,10 +222,16 @@ class TestPlonePagesUnderThePolicy:
         violations = csp_violations(chromium)
         chromium.find_element(By.ID, "__ac_name").send_keys("admin")
         chromium.find_element(By.ID, "__ac_password").send_keys(ADMIN[1])
-        chromium.find_element(By.CSS_SELECTOR, "#login-form button[type=submit], #login-form input[type=submit]").click()
+        chromium.find_element(
+            By.CSS_SELECTOR, "#login-form button[type=submit], #login-form input[type=submit]"
+        ).click()
         time.sleep(2)
         assert "__ac" in {cookie["name"] for cookie in chromium.get_cookies()}
-        for path, started in (("", "#portal-personaltools, .personaltools-wrapper"), ("/page-csp/edit", ".tox-tinymce"), ("/colleges/folder_contents", ".pat-structure table")):
+        for path, started in (
+            ("", "#portal-personaltools, .personaltools-wrapper"),
+            ("/page-csp/edit", ".tox-tinymce"),
+            ("/colleges/folder_contents", ".pat-structure table"),
+        ):
             chromium.get(f"{instance.url}{path}")
             time.sleep(4)  # patterns, TinyMCE and the structure pattern load after the page
             violations += csp_violations(chromium)

@@ -3,6 +3,7 @@
 One instance is created for the module (first run: site creation), then stopped and
 started again to check that a second run keeps the data and creates nothing.
 """
+
 from instance_process import free_port
 from instance_process import Instance
 from instance_process import make
@@ -10,13 +11,12 @@ from instance_process import make_env
 from instance_process import own_lines
 from instance_process import snapshot
 
+import pytest
 import re
 import requests
 import socket
 import stat
 import subprocess
-
-import pytest
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +136,9 @@ class TestSchoolsOnTheRunningSite:
     def test_import_a_changed_row(self, instance, project, tmp_path):
         rows = (project / self.OFFICIAL).read_text(encoding="utf-8").splitlines()
         changed = tmp_path / "changed.csv"
-        changed.write_text("\n".join([rows[0], rows[1].replace("05 61 88 40 80", "05 61 88 40 81")]) + "\n", encoding="utf-8")
+        changed.write_text(
+            "\n".join([rows[0], rows[1].replace("05 61 88 40 80", "05 61 88 40 81")]) + "\n", encoding="utf-8"
+        )
         result = self.ent_schools(project, instance, str(changed))
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip() == "created 0, updated 1, unchanged 0, rejected 0"
@@ -188,7 +190,9 @@ class TestSecondRun:
 
     def test_data_is_kept(self, restarted):
         instance, auth = restarted
-        response = requests.get(f"{instance.url}/kept-page", headers={"Accept": "application/json"}, auth=auth, timeout=30)
+        response = requests.get(
+            f"{instance.url}/kept-page", headers={"Accept": "application/json"}, auth=auth, timeout=30
+        )
         assert response.status_code == 200
         assert response.json()["title"] == "Une page qui reste"
 

@@ -1,4 +1,5 @@
 """The ENT_* settings and the configuration they render (unit level, no server)."""
+
 from ent.policy.instance import files
 from ent.policy.instance import settings as settings_module
 from ent.policy.instance.cli import main
@@ -75,7 +76,9 @@ def test_cli_exit_status_for_a_bad_setting(project, monkeypatch, capsys, tmp_pat
     monkeypatch.setenv("ENT_PORT", "http")
     monkeypatch.setenv("ENT_VAR_DIR", str(tmp_path / "var"))
     assert main(["check", "--home", str(project)]) == 2
-    assert capsys.readouterr().err == "ent-instance: error: ENT_PORT='http' is not a whole number (expected 1 to 65535)\n"
+    assert (
+        capsys.readouterr().err == "ent-instance: error: ENT_PORT='http' is not a whole number (expected 1 to 65535)\n"
+    )
 
 
 def test_cli_check_accepts_good_settings(project, monkeypatch, capsys, tmp_path):

@@ -1,6 +1,7 @@
 """REST @linkintegrity names only what the reader may view (issue #9, "nothing through
 other pages"): plone.restapi listed every linking item's title and URL, and summarised any
 UID asked for."""
+
 from audience_site import build
 from audience_site import OTHER
 from audience_site import OWN
@@ -20,7 +21,9 @@ def linked(functional_portal_class):
     """A public County page, and a news item for OWN's parents whose text links to it."""
     build(functional_portal_class)
     url = functional_portal_class.absolute_url()
-    page = session(COUNTY_AGENT).post(url, json={"@type": "Document", "id": "cible", "title": "Page cible", "audience": ["public"]}, timeout=60)
+    page = session(COUNTY_AGENT).post(
+        url, json={"@type": "Document", "id": "cible", "title": "Page cible", "audience": ["public"]}, timeout=60
+    )
     assert page.status_code == 201, page.text
     publish(url, "cible", COUNTY_AGENT)
     target = page.json()["UID"]
@@ -31,7 +34,11 @@ def linked(functional_portal_class):
             "id": "blaireau",
             "title": SECRET_TITLE,
             "audience": ["parent"],
-            "text": {"data": f'<p><a href="resolveuid/{target}">la page</a></p>', "content-type": "text/html", "encoding": "utf-8"},
+            "text": {
+                "data": f'<p><a href="resolveuid/{target}">la page</a></p>',
+                "content-type": "text/html",
+                "encoding": "utf-8",
+            },
         },
         timeout=60,
     )

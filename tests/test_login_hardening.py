@@ -1,6 +1,7 @@
 """Log-ins that cannot be knocked over (issue #9), through the real stack: `make run` with
 its local slapd. Malformed input gets 400/401 at once and never makes the directory look
 down; a hung directory says "unavailable" (503) within 3 s, from every thread."""
+
 from concurrent.futures import ThreadPoolExecutor
 from instance_process import free_port
 from instance_process import Instance
@@ -8,12 +9,11 @@ from instance_process import Instance
 import base64
 import csv
 import itertools
+import pytest
 import re
 import requests
 import subprocess
 import time
-
-import pytest
 
 
 JSON = {"Accept": "application/json"}
@@ -48,7 +48,9 @@ def instance(project, tmp_path_factory):
 
 
 def rest_login(instance, login, password, timeout=30):
-    return requests.post(f"{instance.url}/@login", json={"login": login, "password": password}, headers=JSON, timeout=timeout)
+    return requests.post(
+        f"{instance.url}/@login", json={"login": login, "password": password}, headers=JSON, timeout=timeout
+    )
 
 
 def form_login(instance, data, timeout=30):
@@ -65,7 +67,7 @@ def assert_directory_healthy(instance):
     accounts = [next(ACCOUNTS) for _ in range(8)]
     with ThreadPoolExecutor(4) as pool:
         statuses = list(pool.map(lambda login: rest_login(instance, login, DEMO, timeout=10).status_code, accounts))
-    assert statuses == [200] * 8, dict(zip(accounts, statuses))
+    assert statuses == [200] * 8, dict(zip(accounts, statuses, strict=True))
 
 
 HUGE = "x" * 3_000_000
@@ -129,7 +131,9 @@ class TestMalformedForm:
         assert response.status_code == 200
         assert "__ac" not in session.cookies
         assert 'name="__ac_password"' in response.text  # the form again, with its error
-        errors = re.findall(r'class="[^"]*(?:statusmessage-error|invalid-feedback|alert-danger)[^"]*"[^>]*>(.*?)</', response.text, re.S)
+        errors = re.findall(
+            r'class="[^"]*(?:statusmessage-error|invalid-feedback|alert-danger)[^"]*"[^>]*>(.*?)</', response.text, re.S
+        )
         assert errors, response.text[-3000:]
         assert "annuaire est momentanément indisponible" not in response.text
         assert_directory_healthy(instance)
@@ -138,7 +142,14 @@ class TestMalformedForm:
 class TestMalformedBasic:
     @pytest.mark.parametrize(
         "credentials",
-        [b"0310001h.parent:demo\x00x", b"0310001h.parent:" + b"x" * 150_000, b"0310001h.parent:\xff\xfe", b"\x00:\x00", b"nocolon", b"\xff"],
+        [
+            b"0310001h.parent:demo\x00x",
+            b"0310001h.parent:" + b"x" * 150_000,
+            b"0310001h.parent:\xff\xfe",
+            b"\x00:\x00",
+            b"nocolon",
+            b"\xff",
+        ],
         ids=["nul", "long", "latin", "nul-login", "no-colon", "not-utf8"],
     )
     def test_basic(self, instance, credentials):
@@ -176,7 +187,9 @@ class TestHungDirectory:
             accounts = [next(ACCOUNTS) for _ in range(4)]
             started = time.monotonic()
             with ThreadPoolExecutor(4) as pool:
-                statuses = list(pool.map(lambda login: rest_login(instance, login, DEMO, timeout=15).status_code, accounts))
+                statuses = list(
+                    pool.map(lambda login: rest_login(instance, login, DEMO, timeout=15).status_code, accounts)
+                )
             assert statuses == [503] * 4
             assert time.monotonic() - started < 2
             session, page = form_login(instance, {"__ac_name": next(ACCOUNTS), "__ac_password": DEMO})
@@ -186,6 +199,9 @@ class TestHungDirectory:
         finally:
             subprocess.run(["kill", "-CONT", str(pid)], check=True)
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and rest_login(instance, "0310001h.teacher", DEMO, timeout=10).status_code != 200:
+        while (
+            time.monotonic() < deadline
+            and rest_login(instance, "0310001h.teacher", DEMO, timeout=10).status_code != 200
+        ):
             time.sleep(1)
         assert_directory_healthy(instance)

@@ -1,5 +1,6 @@
 """Throttling of failed log-ins (issue #9): per account and per address, slowed then locked
 with a French message, lifted by an administrator, shared by every instance of a database."""
+
 from instance_process import free_port
 from instance_process import Instance
 from test_directory_login import form_login
@@ -8,10 +9,9 @@ from threading import Thread
 
 import http.client
 import json
+import pytest
 import requests
 import time
-
-import pytest
 
 
 JSON = {"Accept": "application/json"}
@@ -187,8 +187,10 @@ class TestThroughHttp:
 
     def test_an_address_is_locked_whatever_the_account_and_the_header(self, instance):
         lift(instance, address="127.0.0.1")
-        accounts = [f"0310003k.{profile}" for profile in ("student", "parent", "teacher", "staff", "principal", "attee")]
-        for number, (account, pause) in enumerate(zip(accounts, (0, 0, 0, 1.1, 2.1, 4.1))):
+        accounts = [
+            f"0310003k.{profile}" for profile in ("student", "parent", "teacher", "staff", "principal", "attee")
+        ]
+        for number, (account, pause) in enumerate(zip(accounts, (0, 0, 0, 1.1, 2.1, 4.1), strict=True)):
             time.sleep(pause)
             # X-Forwarded-For is not believed: no proxy is trusted here.
             response = rest_login(instance, account, "wrong", **{"X-Forwarded-For": f"198.51.100.{number}"})
@@ -214,7 +216,9 @@ class TestThroughHttp:
 
         token = re.search(r'name="_authenticator" value="([^"]+)"', page.text).group(1)
         done = session.post(
-            f"{instance.url}/@@login-locks", data={"kind": "account", "value": "0310005m.teacher", "_authenticator": token}, timeout=30
+            f"{instance.url}/@@login-locks",
+            data={"kind": "account", "value": "0310005m.teacher", "_authenticator": token},
+            timeout=30,
         )
         assert done.status_code == 200
         assert "Blocage levé pour compte 0310005m.teacher" in done.text
@@ -241,7 +245,9 @@ class TestThroughHttp:
         token = rest_login(instance, "0310001h.principal", DEMO).json()["token"]
         headers = {**JSON, "Authorization": f"Bearer {token}"}
         assert requests.get(f"{instance.url}/@login-locks", headers=headers, timeout=30).status_code in (401, 403)
-        forbidden = requests.delete(f"{instance.url}/@login-locks", json={"address": "127.0.0.1"}, headers=headers, timeout=30)
+        forbidden = requests.delete(
+            f"{instance.url}/@login-locks", json={"address": "127.0.0.1"}, headers=headers, timeout=30
+        )
         assert forbidden.status_code in (401, 403)
 
 

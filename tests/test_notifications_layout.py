@@ -1,5 +1,6 @@
 """The notification modules import one another in one direction: the queue and the digest
 never import the worker (it registers itself to be woken: `jobs.set_waker`)."""
+
 import subprocess
 import sys
 

@@ -6,6 +6,7 @@ Time is the worker's clock (`run_once(clock=...)`), not sleeping. Crashes are a 
 SIGKILL of a sender process, or the worker stopped at the exact step with nothing cleaned
 up (as a dead process cleans nothing). Mail is delivered to a real SMTP server.
 """
+
 from DateTime import DateTime
 from ent.policy.notifications import outbox as outbox_module
 from ent.policy.notifications import worker as worker_module
@@ -183,7 +184,12 @@ class TestEffectiveDate:
 class TestOnlyWhatCommits:
     def test_an_aborted_publication_queues_nothing_and_writes_nothing(self, site, functional, config):
         with api.env.adopt_roles(["Manager"]):
-            item = api.content.create(container=site["colleges"]["0310001h"]["actualites"], type="News Item", title="Brouillon", audience=["parent"])
+            item = api.content.create(
+                container=site["colleges"]["0310001h"]["actualites"],
+                type="News Item",
+                title="Brouillon",
+                audience=["parent"],
+            )
             api.content.transition(obj=item, transition="publish_internal")
         transaction.abort()
         outbox = Outbox(config.outbox_dir()).ensure()
@@ -247,7 +253,9 @@ def dead_process_cleans_nothing(monkeypatch):
 
 
 class TestCrashes:
-    def test_killed_before_the_database_commit_then_restarted(self, site, functional, config, smtp, dead_process_cleans_nothing):
+    def test_killed_before_the_database_commit_then_restarted(
+        self, site, functional, config, smtp, dead_process_cleans_nothing
+    ):
         db = functional["zodbDB"]
         outbox = Outbox(config.outbox_dir())
         publish_on(site, "Avant le commit", ["parent"])
@@ -270,7 +278,9 @@ class TestCrashes:
         assert list(outbox.tmp.iterdir()) == []  # Maildir's rule: the dead transaction's mail goes
         assert recipients_of(deliver(outbox, smtp)) == [PARENT]
 
-    def test_killed_between_the_database_commit_and_the_outbox(self, site, functional, config, smtp, dead_process_cleans_nothing):
+    def test_killed_between_the_database_commit_and_the_outbox(
+        self, site, functional, config, smtp, dead_process_cleans_nothing
+    ):
         db = functional["zodbDB"]
         outbox = Outbox(config.outbox_dir())
         publish_on(site, "Après le commit", ["parent"])

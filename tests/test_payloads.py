@@ -3,6 +3,7 @@
 Through the real instance (`make run`, waitress) with a 1 MB limit, and the WSGI filter
 of zope.ini on its own (what guards any other server).
 """
+
 from ent.policy.hardening.bodylimit import BodyLimit
 from ent.policy.hardening.bodylimit import MB
 from ent.policy.instance import settings as settings_module
@@ -27,7 +28,9 @@ HEADER = "uai,name,commune,website"
 @pytest.fixture(scope="module")
 def instance(project, tmp_path_factory):
     folder = tmp_path_factory.mktemp("payloads")
-    instance = Instance(project, folder / "var", free_port(), ENT_ADMIN_PASSWORD=ADMIN[1], ENT_DEMO="0", ENT_MAX_UPLOAD_MB=1)
+    instance = Instance(
+        project, folder / "var", free_port(), ENT_ADMIN_PASSWORD=ADMIN[1], ENT_DEMO="0", ENT_MAX_UPLOAD_MB=1
+    )
     instance.start()
     yield instance
     instance.stop()
@@ -114,7 +117,9 @@ class TestThroughTheInstance:
         )  # fmt: skip
         assert response.status_code == 413
         assert MESSAGE in response.json()["error"]["message"]
-        found = requests.get(f"{instance.url}/@search", params={"portal_type": "File"}, headers=JSON, auth=ADMIN, timeout=30)
+        found = requests.get(
+            f"{instance.url}/@search", params={"portal_type": "File"}, headers=JSON, auth=ADMIN, timeout=30
+        )
         assert found.json()["items_total"] == 0
 
     def test_oversized_form_post_gets_a_page_message(self, instance):
@@ -176,7 +181,12 @@ class TestWsgiFilter:
     """The filter of zope.ini alone: what guards `runwsgi` or any server but ours."""
 
     def test_content_length_over_the_limit_never_reads_the_body(self):
-        environ = {"CONTENT_LENGTH": str(MB + 1), "wsgi.input": Untouchable(), "HTTP_ACCEPT": "application/json", "PATH_INFO": "/ent/@schools-import"}
+        environ = {
+            "CONTENT_LENGTH": str(MB + 1),
+            "wsgi.input": Untouchable(),
+            "HTTP_ACCEPT": "application/json",
+            "PATH_INFO": "/ent/@schools-import",
+        }
         status, headers, body = call(BodyLimit(echo_app, MB), environ)
         assert status.startswith("413")
         assert MESSAGE in json.loads(body)["error"]["message"]
@@ -188,7 +198,11 @@ class TestWsgiFilter:
         assert status == "200 OK" and body == str(MB).encode()
 
     def test_chunked_over_the_limit(self):
-        environ = {"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input": io.BytesIO(b"0" * (MB + 1)), "PATH_INFO": "/login"}
+        environ = {
+            "HTTP_TRANSFER_ENCODING": "chunked",
+            "wsgi.input": io.BytesIO(b"0" * (MB + 1)),
+            "PATH_INFO": "/login",
+        }
         status, headers, body = call(BodyLimit(echo_app, MB), environ)
         assert status.startswith("413")
         assert headers["Content-Type"].startswith("text/plain")

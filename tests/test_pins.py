@@ -2,6 +2,7 @@
 
 Unpinned, pip picks pre-releases (plone.app.layout 7.0.0a6) and Zope fails to start.
 """
+
 from importlib.metadata import distributions
 from packaging.version import Version
 

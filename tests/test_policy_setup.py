@@ -1,4 +1,5 @@
 """ent.policy as a Plone add-on: installed, French, REST API on, upgradable, uninstallable."""
+
 from plone import api
 
 import pytest

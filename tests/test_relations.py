@@ -3,6 +3,7 @@
 The audience matrix (test_audience_matrix.py) proves it over HTTP for `relatedItems`, a
 relation list; this checks both serializers, list and single relation, on their own.
 """
+
 from ent.policy.interfaces import IEntPolicyLayer
 from plone import api
 from plone.app.testing import login

@@ -1,4 +1,5 @@
 """Schools as subsites: the County portal's structure, the School type, its groups and roles."""
+
 from ent.policy.content.school import SECTIONS
 from ent.policy.structure import SECTIONS as PORTAL_SECTIONS
 from plone import api
@@ -18,7 +19,16 @@ def add_school(portal, uai="0310001H", title="Collège Armand Latour", **values)
 
 class TestCountyPortal:
     def test_sections_and_their_stable_ids(self, portal):
-        expected = ["actualites", "colleges", "aides", "sectorisation", "projets", "culture-loisirs", "aide-formation", "espaces"]
+        expected = [
+            "actualites",
+            "colleges",
+            "aides",
+            "sectorisation",
+            "projets",
+            "culture-loisirs",
+            "aide-formation",
+            "espaces",
+        ]
         assert [sid for sid, _, _ in PORTAL_SECTIONS] == expected
         for section_id in expected:
             assert section_id in portal.objectIds()
@@ -68,7 +78,7 @@ class TestSchool:
 
     def test_sections(self, portal):
         school = add_school(portal)
-        assert [sid for sid in school.objectIds()] == [sid for sid, _, _ in SECTIONS]
+        assert list(school.objectIds()) == [sid for sid, _, _ in SECTIONS]
         assert school["actualites"].title == "Actualités"
         for section_id, _, layout in SECTIONS:
             assert api.content.get_state(school[section_id]) == "published"

@@ -2,6 +2,7 @@
 
 Accounts are real Plone accounts in the groups of docs/domain.md; rights come from the groups.
 """
+
 from ent.policy.schools.importer import import_schools
 from plone import api
 from test_schools_import import ASPET
@@ -125,7 +126,11 @@ class TestImportEndpoint:
         assert report["updated"] == ["0310001H"]
         assert report["unchanged"] == ["0310003K"]
         assert report["rejected"] == [
-            {"line": 4, "uai": "0310002A", "reason": "'0310002A' is not a valid UAI: the check letter of 0310002 is J, not A"}
+            {
+                "line": 4,
+                "uai": "0310002A",
+                "reason": "'0310002A' is not a valid UAI: the check letter of 0310002 is J, not A",
+            }
         ]
         school = requests.get(f"{site}/colleges/0310001h", headers=JSON, timeout=30).json()
         assert school["phone"] == "05 61 00 00 00"
@@ -156,7 +161,10 @@ class TestDelegation:
         http = session("0310001h.principal")
         response = http.patch(f"{site}/colleges/0310001h", json={"description": "Bienvenue au collège"}, timeout=30)
         assert response.status_code == 204
-        assert requests.get(f"{site}/colleges/0310001h", headers=JSON, timeout=30).json()["description"] == "Bienvenue au collège"
+        assert (
+            requests.get(f"{site}/colleges/0310001h", headers=JSON, timeout=30).json()["description"]
+            == "Bienvenue au collège"
+        )
 
     def test_publishes_news_in_their_school(self, site):
         http = session("0310001h.principal")
@@ -182,7 +190,11 @@ class TestDelegation:
             ("post", "/actualites", {"@type": "News Item", "title": "pirate"}),
             ("patch", "", {"title": "pirate"}),
             ("post", "/colleges", {"@type": "School", "uai": "0310005M", "title": "pirate"}),
-            ("post", "/colleges/0310003k/@sharing", {"entries": [{"id": "0310001h.parent", "type": "user", "roles": {"Editor": True}}]}),
+            (
+                "post",
+                "/colleges/0310003k/@sharing",
+                {"entries": [{"id": "0310001h.parent", "type": "user", "roles": {"Editor": True}}]},
+            ),
             ("post", "/@groups", {"groupname": "pirates"}),
             ("patch", "/@groups/county-admins", {"users": {"0310001h.principal": True}}),
             ("post", "/@users", {"username": "pirate", "email": "p@example.org", "password": "pirate-pirate"}),
@@ -205,7 +217,10 @@ class TestDelegation:
     def test_shares_inside_their_school(self, site):
         http = session("0310001h.principal")
         entries = [{"id": "0310001h-parent", "type": "group", "roles": {"Contributor": True}}]
-        assert http.post(f"{site}/colleges/0310001h/documents/@sharing", json={"entries": entries}, timeout=30).status_code == 204
+        assert (
+            http.post(f"{site}/colleges/0310001h/documents/@sharing", json={"entries": entries}, timeout=30).status_code
+            == 204
+        )
         sharing = http.get(f"{site}/colleges/0310001h/documents/@sharing", timeout=30).json()
         group = next(entry for entry in sharing["entries"] if entry["id"] == "0310001h-parent")
         assert group["roles"]["Contributor"] is True
@@ -217,12 +232,17 @@ class TestDelegation:
         roles = session("county.admin").get(f"{site}/@users/0310001h.parent", timeout=30).json()["roles"]
         assert "Manager" not in roles and "Site Administrator" not in roles
         assert session("0310001h.parent").get(f"{site}/@controlpanels", timeout=30).status_code in REFUSED
-        assert session("0310001h.parent").patch(f"{site}/colleges/0310001h", json={"title": "x"}, timeout=30).status_code in REFUSED
+        assert (
+            session("0310001h.parent").patch(f"{site}/colleges/0310001h", json={"title": "x"}, timeout=30).status_code
+            in REFUSED
+        )
 
 
 class TestCountyRoles:
     def test_county_editor_edits_the_county_portal(self, site):
-        response = session("county.agent").patch(f"{site}/actualites", json={"description": "Le Département"}, timeout=30)
+        response = session("county.agent").patch(
+            f"{site}/actualites", json={"description": "Le Département"}, timeout=30
+        )
         assert response.status_code == 204
 
     def test_county_editor_has_no_right_in_a_school(self, site):
@@ -230,7 +250,9 @@ class TestCountyRoles:
         assert response.status_code in REFUSED
 
     def test_county_admin_manages_schools(self, site):
-        response = session("county.admin").patch(f"{site}/colleges/0310001h", json={"accent_color": "#aa3300"}, timeout=30)
+        response = session("county.admin").patch(
+            f"{site}/colleges/0310001h", json={"accent_color": "#aa3300"}, timeout=30
+        )
         assert response.status_code == 204
         assert session("county.admin").get(f"{site}/@controlpanels", timeout=30).status_code == 200
 
@@ -262,7 +284,11 @@ class TestCreation:
 
     @pytest.mark.parametrize(
         "uai, words",
-        [("0310005A", "the check letter of 0310005 is M, not A"), ("0310001H", "UAI 0310001H is already used"), ("abc", "'ABC' is not a UAI")],
+        [
+            ("0310005A", "the check letter of 0310005 is M, not A"),
+            ("0310001H", "UAI 0310001H is already used"),
+            ("abc", "'ABC' is not a UAI"),
+        ],
     )
     def test_bad_uai_through_rest(self, site, uai, words):
         response = session("county.admin").post(
@@ -287,7 +313,9 @@ class TestPublicationWindow:
         url = http.post(f"{site}/colleges/0310001h/actualites", json=body, timeout=30).json()["@id"]
         assert http.post(f"{url}/@workflow/publish", json={}, timeout=30).status_code == 200
         query = {"portal_type": "News Item", "path": "/plone/colleges/0310001h"}
-        found = lambda login: [i["@id"] for i in session(login).get(f"{site}/@search", params=query, timeout=30).json()["items"]]  # noqa: E731
+        found = lambda login: [
+            i["@id"] for i in session(login).get(f"{site}/@search", params=query, timeout=30).json()["items"]
+        ]  # noqa: E731
         assert url not in found(None)
         assert url not in found("0310001h.parent")
         assert url in found("0310001h.principal")

@@ -1,4 +1,5 @@
 """Import of the official list of schools: idempotent, row by row, nothing half-changed."""
+
 from ent.policy.schools.importer import import_schools
 from ent.policy.schools.importer import ImportFileError
 from ent.policy.schools.importer import PACKAGED_SCHOOLS
@@ -79,7 +80,10 @@ class TestRows:
     @pytest.mark.parametrize(
         "row, reason",
         [
-            (ASPET.replace("0310001H", "0310001A"), "'0310001A' is not a valid UAI: the check letter of 0310001 is H, not A"),
+            (
+                ASPET.replace("0310001H", "0310001A"),
+                "'0310001A' is not a valid UAI: the check letter of 0310001 is H, not A",
+            ),
             (ASPET.replace("0310001H", "31-0001"), "'31-0001' is not a UAI (7 digits and a letter, e.g. 0310001H)"),
             (ASPET.replace("Collège Armand Latour", ""), "the name is empty"),
             (ASPET.replace(",31160,", ",3116,"), "postal_code='3116' is not 5 digits"),
@@ -106,7 +110,11 @@ class TestRows:
 
     def test_duplicate_uai_in_the_file(self, directory):
         report = import_schools(directory, csv_bytes(ASPET, AURIGNAC, ASPET.replace("Armand", "Autre")))
-        assert report.rejected[0].as_dict() == {"line": 4, "uai": "0310001H", "reason": "UAI 0310001H is already on line 2"}
+        assert report.rejected[0].as_dict() == {
+            "line": 4,
+            "uai": "0310001H",
+            "reason": "UAI 0310001H is already on line 2",
+        }
         assert directory["0310001h"].title == "Collège Armand Latour"
 
     def test_semicolon_file(self, directory):

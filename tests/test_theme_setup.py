@@ -1,4 +1,5 @@
 """ent.theme: the ENT theme, based on Barceloneta, active everywhere the site is served."""
+
 from plone import api
 from plone.app.theming.utils import getCurrentTheme
 

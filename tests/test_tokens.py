@@ -1,14 +1,14 @@
 """Tokens end with the account (issue #9): at @logout, within 60 s of the account's
 deactivation or removal in the directory, and after ENT_TOKEN_LIFETIME."""
+
 from instance_process import free_port
 from instance_process import Instance
 
 import base64
 import json
+import pytest
 import requests
 import time
-
-import pytest
 
 
 JSON = {"Accept": "application/json"}
@@ -29,7 +29,9 @@ def instance(project, tmp_path_factory):
 
 
 def token_of(instance, login):
-    response = requests.post(f"{instance.url}/@login", json={"login": login, "password": DEMO}, headers=JSON, timeout=30)
+    response = requests.post(
+        f"{instance.url}/@login", json={"login": login, "password": DEMO}, headers=JSON, timeout=30
+    )
     assert response.status_code == 200, response.text
     return response.json()["token"]
 
@@ -92,9 +94,9 @@ class TestTokens:
         assert out.status_code == 204  # nothing to end; nothing written
 
     def test_deactivation_ends_the_token_within_60_s(self, instance):
-        import ldap
-
         from ent.policy.directory.shape import DEACTIVATED
+
+        import ldap
 
         token = token_of(instance, "0310003k.parent")
         kept = token_of(instance, "0310003k.teacher")

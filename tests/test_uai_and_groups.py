@@ -1,4 +1,5 @@
 """The UAI check and the group naming convention of docs/domain.md (unit level)."""
+
 from ent.policy import groups
 from ent.policy.uai import InvalidUAI
 from ent.policy.uai import normalize_uai
@@ -15,7 +16,9 @@ def test_every_school_of_the_data_file_has_a_valid_uai(project):
     assert [normalize_uai(uai) for uai in uais] == uais
 
 
-@pytest.mark.parametrize("value, expected", [("0310001H", "0310001H"), ("0310001h", "0310001H"), (" 0310003K ", "0310003K")])
+@pytest.mark.parametrize(
+    "value, expected", [("0310001H", "0310001H"), ("0310001h", "0310001H"), (" 0310003K ", "0310003K")]
+)
 def test_valid(value, expected):
     assert normalize_uai(value) == expected
 

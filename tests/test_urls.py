@@ -3,6 +3,7 @@
 A `javascript:` link in a School's `website` ran in the browser of whoever clicked "Site de
 l'établissement" on the school's home page.
 """
+
 from ent.policy.hardening.urls import check_url
 from ent.policy.hardening.urls import UnsafeURL
 from ent.policy.schools.importer import import_schools
@@ -32,7 +33,9 @@ BAD = [
 
 
 class TestCheck:
-    @pytest.mark.parametrize("value", [GOOD, "http://example.org", "mailto:vie-scolaire@example.org", "HTTPS://EXAMPLE.ORG"])
+    @pytest.mark.parametrize(
+        "value", [GOOD, "http://example.org", "mailto:vie-scolaire@example.org", "HTTPS://EXAMPLE.ORG"]
+    )
     def test_accepted(self, value):
         assert check_url(value)
 
@@ -121,7 +124,11 @@ class TestLink:
     @pytest.mark.parametrize("value", BAD[:4])
     def test_rest_refuses(self, folder, value):
         response = requests.post(
-            folder.absolute_url(), json={"@type": "Link", "title": "Piège", "remoteUrl": value}, headers=JSON, auth=AUTH, timeout=30
+            folder.absolute_url(),
+            json={"@type": "Link", "title": "Piège", "remoteUrl": value},
+            headers=JSON,
+            auth=AUTH,
+            timeout=30,
         )
         assert response.status_code == 400
         message = response.json()["message"]
@@ -132,7 +139,11 @@ class TestLink:
     @pytest.mark.parametrize("value", [GOOD, "mailto:cdi@example.org"])
     def test_rest_accepts(self, folder, value):
         response = requests.post(
-            folder.absolute_url(), json={"@type": "Link", "title": "Bon", "remoteUrl": value}, headers=JSON, auth=AUTH, timeout=30
+            folder.absolute_url(),
+            json={"@type": "Link", "title": "Bon", "remoteUrl": value},
+            headers=JSON,
+            auth=AUTH,
+            timeout=30,
         )
         assert response.status_code == 201, response.text
 

@@ -18,6 +18,7 @@ module derives everything else:
 - `sites(obj)`: the sites where the item shows (its school, or for County items the County
   portal and the schools it targets): County broadcasts and alert banners.
 """
+
 from AccessControl import ModuleSecurityInfo
 from Acquisition import aq_base
 from Acquisition import aq_inner
@@ -96,9 +97,7 @@ class AudienceValue(schema.Choice):
 
     def _validate(self, value):
         if value not in AUDIENCE_TITLES:
-            raise InvalidValue(
-                f"{value!r} is not an audience: use \"{PUBLIC}\" or profiles among {', '.join(PROFILES)}"
-            )
+            raise InvalidValue(f'{value!r} is not an audience: use "{PUBLIC}" or profiles among {", ".join(PROFILES)}')
         schema.Field._validate(self, value)
 
 
@@ -138,9 +137,7 @@ class AudienceSchools(schema.List):
     def _validate(self, value):
         super()._validate(value)
         if value and self.context is not None and containing_school(self.context) is not None:
-            raise InvalidValue(
-                "audience_schools is for County items; on a school's site the audience is that school's"
-            )
+            raise InvalidValue("audience_schools is for County items; on a school's site the audience is that school's")
 
 
 def check_audience(value, context=None):
@@ -153,9 +150,7 @@ def check_audience(value, context=None):
     if len(set(values)) != len(values):
         raise InvalidValue(f"a profile is repeated in {values!r}")
     if context is not None and "county" in values and containing_school(context) is not None:
-        raise InvalidValue(
-            "'county' is not a profile of a school: County staff belong to no school"
-        )
+        raise InvalidValue("'county' is not a profile of a school: County staff belong to no school")
     return True
 
 
@@ -200,9 +195,7 @@ class IAudience(model.Schema):
     directives.widget("audience", CheckBoxFieldWidget)
     audience = Audience(
         title=_("Public visé"),
-        description=_(
-            "« Tout le monde » ou des profils. Sur le site d'un collège : ces profils de ce collège."
-        ),
+        description=_("« Tout le monde » ou des profils. Sur le site d'un collège : ces profils de ce collège."),
         value_type=AudienceValue(vocabulary="ent.policy.Audiences"),
         required=True,
         defaultFactory=default_audience,
@@ -216,8 +209,7 @@ class IAudience(model.Schema):
     audience_schools = AudienceSchools(
         title=_("Collèges visés"),
         description=_(
-            "Sur le portail du Département : les collèges dont ces profils sont visés (UAI). "
-            "Vide : tous les collèges."
+            "Sur le portail du Département : les collèges dont ces profils sont visés (UAI). Vide : tous les collèges."
         ),
         value_type=SchoolUAI(),
         required=False,

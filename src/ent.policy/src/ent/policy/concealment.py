@@ -16,6 +16,7 @@ In both cases the request is first made to look like a traversal that stopped at
 refused object (its parents, its URL) and the page is rendered without the user, as Zope
 renders a 404 met during traversal, so that the two answers are the same bytes.
 """
+
 from AccessControl import getSecurityManager
 from AccessControl.SecurityManagement import newSecurityManager
 from AccessControl.SecurityManagement import noSecurityManager
@@ -197,7 +198,9 @@ def refuse_on_failure(event):
         return
     request = event.request
     chain = traversed(request)
-    candidates = [index for index in (_refused_to_requester(request, chain), _null_resource(chain)) if index is not None]
+    candidates = [
+        index for index in (_refused_to_requester(request, chain), _null_resource(chain)) if index is not None
+    ]
     if not candidates:
         return
     index = min(candidates)

@@ -4,6 +4,7 @@ Every CSV import (schools, people) reads its file here. A file that cannot be re
 whole raises `ImportFileError` before anything changes; a row with the wrong number of
 fields is handed back with its reason, for the import to report with its line.
 """
+
 import csv
 import io
 
@@ -70,4 +71,4 @@ def table_rows(data: bytes, required, expected=None):
         if len(row) != len(header):
             yield reader.line_num, None, row, f"{len(row)} fields where the header has {len(header)}"
             continue
-        yield reader.line_num, {name: value.strip() for name, value in zip(header, row)}, row, None
+        yield reader.line_num, {name: value.strip() for name, value in zip(header, row, strict=True)}, row, None

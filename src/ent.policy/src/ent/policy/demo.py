@@ -5,9 +5,10 @@ docs/domain.md (`0310001h.parent`, `0310001h.teacher`, `county.agent`…) find s
 "Mon ENT", on their school's site and in the banner. Created with the real types and
 workflow, so the audience rule applies to them as to any other item.
 """
+
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
+from datetime import UTC
 from ent.policy.content.school import find_school_by_uai
 from plone import api
 
@@ -16,7 +17,7 @@ DEMO_SCHOOLS = ("0310001H", "0310003K")
 
 
 def county_items():
-    soon = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    soon = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     return [
         ("actualites", "News Item", "Bienvenue sur l'ENT du Département", ["public"], {}),
         ("actualites", "News Item", "Transports scolaires : les horaires d'hiver", ["parent"], {}),
@@ -39,11 +40,17 @@ def county_items():
 
 
 def school_items():
-    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
     return [
         ("actualites", "News Item", "Réunion parents-professeurs", ["parent", "teacher"], {}),
         ("actualites", "News Item", "Conseil pédagogique", ["teacher"], {}),
-        ("agenda", "Event", "Portes ouvertes", ["public"], {"start": now + timedelta(days=14), "end": now + timedelta(days=14, hours=3)}),
+        (
+            "agenda",
+            "Event",
+            "Portes ouvertes",
+            ["public"],
+            {"start": now + timedelta(days=14), "end": now + timedelta(days=14, hours=3)},
+        ),
         (
             "actualites",
             "Announcement",

@@ -1,10 +1,11 @@
-""""Mon ENT": what is meant for a person, from the County and from each of their schools.
+""" "Mon ENT": what is meant for a person, from the County and from each of their schools.
 
 One query serves the page (`@@mon-ent`) and REST (`@my-feed`): the published news items,
 events and announcements whose `audience_targets` (ent.policy.audience) meet the person's
 groups, newest first. The catalog adds its security filter (allowed roles and users) and
 the publication window, so the feed can only narrow what Plone lets the person see.
 """
+
 from DateTime import DateTime
 from ent.policy.audience import COUNTY
 from ent.policy.audience import PUBLIC

@@ -4,6 +4,7 @@ The one place where a group id is spelled. Rights are given to these groups, nev
 single accounts, so that the directory alone decides who sees what. When the directory
 (LDAP) provides a group with the same id, Plone uses it; otherwise a Plone group is made.
 """
+
 from .uai import normalize_uai
 from plone import api
 
@@ -45,7 +46,7 @@ def school_editors_group(uai: str) -> str:
     return f"{normalize_uai(uai).lower()}-editors"
 
 
-_SCHOOL_GROUP = re.compile(r"^(\d{7}[a-z])-(%s)$" % "|".join(SCHOOL_PROFILES + ("editors",)))
+_SCHOOL_GROUP = re.compile(r"^(\d{7}[a-z])-(" + "|".join(SCHOOL_PROFILES + ("editors",)) + ")$")
 
 
 def school_of_group(group_id: str):

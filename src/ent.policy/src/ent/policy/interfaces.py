@@ -1,4 +1,5 @@
 """Interfaces of ent.policy."""
+
 from zope.publisher.interfaces.browser import IDefaultBrowserLayer
 
 

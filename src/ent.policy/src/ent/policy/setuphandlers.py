@@ -1,4 +1,5 @@
 """What the GenericSetup XML of ent.policy cannot say."""
+
 from Products.CMFPlone.interfaces import INonInstallable
 from zope.interface import implementer
 
@@ -6,6 +7,7 @@ import logging
 
 
 logger = logging.getLogger("ent.policy")
+
 
 @implementer(INonInstallable)
 class HiddenProfiles:
@@ -32,11 +34,10 @@ def post_install(context):
 
 def post_install_demo(context):
     """Post install script for ent.policy:demo: the 103 collèges of Haute-Garonne, and news."""
+    from ent.policy.demo import create_demo_content
     from ent.policy.schools.importer import import_schools
     from ent.policy.schools.importer import PACKAGED_SCHOOLS
     from ent.policy.structure import schools_folder
-
-    from ent.policy.demo import create_demo_content
     from plone import api
 
     report = import_schools(schools_folder(), PACKAGED_SCHOOLS.read_bytes())
@@ -53,4 +54,3 @@ def uninstall(context):
 
     uninstall_logins(api.portal.get())
     uninstall_plugin(api.portal.get())
-

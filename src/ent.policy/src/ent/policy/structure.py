@@ -2,6 +2,7 @@
 
 Created by the default profile and kept by every re-install: what exists is left as it is.
 """
+
 from ent.policy.content.school import EDITOR_ROLES
 from ent.policy.content.school import MEMBER_ROLE
 from ent.policy.groups import COUNTY_ADMINS

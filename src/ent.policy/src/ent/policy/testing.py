@@ -3,6 +3,7 @@
 ENT_FIXTURE is a whole ENT site as `ent-instance` creates it (site.SITE_PROFILES): the
 theme's layer, plus the policy. The demo profile is left out: tests create what they need.
 """
+
 from ent.theme.testing import THEME_FIXTURE
 from plone.app.testing import applyProfile
 from plone.app.testing import FunctionalTesting

@@ -2,6 +2,7 @@
 
 The one place where a UAI is checked; everything else calls `normalize_uai`.
 """
+
 import re
 
 
@@ -28,4 +29,3 @@ def normalize_uai(value) -> str:
     if letter != expected:
         raise InvalidUAI(f"{value!r} is not a valid UAI: the check letter of {digits} is {expected}, not {letter}")
     return digits + letter
-

@@ -12,6 +12,7 @@ componentregistry.xml), which a lookup in the site consults before the global on
 second global registration under the same name is a ZCML conflict, and an
 `overrides.zcml` is loaded by Plone's autoinclude in an instance but not by the test layer.
 """
+
 from BTrees.IIBTree import intersection
 from DateTime import DateTime
 from plone import api

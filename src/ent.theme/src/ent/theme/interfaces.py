@@ -1,4 +1,5 @@
 """Interfaces of ent.theme."""
+
 from zope.publisher.interfaces.browser import IDefaultBrowserLayer
 
 

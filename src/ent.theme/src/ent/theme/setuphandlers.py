@@ -1,4 +1,5 @@
 """Profiles of ent.theme hidden from the add-on screen."""
+
 from Products.CMFPlone.interfaces import INonInstallable
 from zope.interface import implementer
 

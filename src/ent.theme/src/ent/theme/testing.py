@@ -1,4 +1,5 @@
 """Test layers of ent.theme: a Plone site with the ENT theme installed."""
+
 from plone.app.contenttypes.testing import PLONE_APP_CONTENTTYPES_FIXTURE
 from plone.app.testing import applyProfile
 from plone.app.testing import FunctionalTesting

@@ -1,4 +1,5 @@
 """The alert banner: the site's current announcements, on every page, for their audience."""
+
 from ent.policy.content.announcement import SEVERITIES
 from ent.policy.feed import current_alerts
 from plone.app.layout.viewlets.common import ViewletBase

@@ -5,6 +5,7 @@
 - a malformed login or password (not a string, empty, NUL, too long): 400 at once for
   `@login`; the form's usual "log-in failed".
 """
+
 from ent.policy.directory.plugin import directory_unavailable
 from ent.policy.logins.credentials import credentials_problem
 from ent.policy.logins.throttle import REFUSED

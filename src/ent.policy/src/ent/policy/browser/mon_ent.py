@@ -1,4 +1,5 @@
-""""Mon ENT": the page a person lands on after logging in (ent.policy.feed)."""
+""" "Mon ENT": the page a person lands on after logging in (ent.policy.feed)."""
+
 from ent.policy.audience import COUNTY
 from ent.policy.feed import COUNTY_TITLE
 from ent.policy.feed import FEED_TYPES
@@ -12,9 +13,9 @@ from plone import api
 from plone.base.interfaces import IRedirectAfterLogin
 from plone.batching import Batch
 from Products.Five.browser import BrowserView
+from urllib.parse import urlencode
 from zExceptions import Unauthorized
 from zope.interface import implementer
-from urllib.parse import urlencode
 
 
 PAGE_SIZE = 20
@@ -69,7 +70,9 @@ class MonEntView(BrowserView):
             "origin": brain.origin,
             "origin_title": origin_title(brain.origin, self.titles),
             "date": api.portal.get_localized_time(brain.effective, long_format=True) if brain.effective else "",
-            "start": api.portal.get_localized_time(brain.start, long_format=True) if brain.portal_type == "Event" and brain.start else "",
+            "start": api.portal.get_localized_time(brain.start, long_format=True)
+            if brain.portal_type == "Event" and brain.start
+            else "",
         }
 
     def page_url(self, b_start):
@@ -96,6 +99,10 @@ class LandOnMonEnt:
         root = api.portal.get_navigation_root(self.context).absolute_url()
         bare = (came_from or "").split("?", 1)[0].split("#", 1)[0].rstrip("/")
         landing_pages = {root, api.portal.get().absolute_url()}
-        if not bare or bare in landing_pages or bare.rsplit("/", 1)[-1] in ("login", "login_form", "logged_out", "require_login", "@@mon-ent", "mon-ent"):
+        if (
+            not bare
+            or bare in landing_pages
+            or bare.rsplit("/", 1)[-1] in ("login", "login_form", "logged_out", "require_login", "@@mon-ent", "mon-ent")
+        ):
             return f"{root}/@@mon-ent"
         return came_from

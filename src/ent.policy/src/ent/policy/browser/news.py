@@ -1,4 +1,5 @@
 """A site's news listing: the school's news and the County's broadcasts to it (ent.policy.feed)."""
+
 from ent.policy.feed import origin_title
 from ent.policy.feed import school_titles
 from ent.policy.feed import site_items

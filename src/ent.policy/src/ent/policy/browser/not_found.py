@@ -1,5 +1,6 @@
 """The 404 page: the same for a missing page and one the reader may not view, and it
 offers to log in and come back (a parent opening a mail's link while logged out)."""
+
 from plone.base.utils import safe_text
 from Products.CMFPlone.browser.exceptions import ExceptionView
 from urllib.parse import urlencode

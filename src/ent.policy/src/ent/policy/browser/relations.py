@@ -9,6 +9,7 @@ target the reader has the View permission on: the same check Plone's own related
 viewlet makes through the catalog. Nothing is filtered by audience here: Zope's security
 (the workflow state, the Recipient local role) decides.
 """
+
 from AccessControl import getSecurityManager
 from ent.policy.interfaces import IEntPolicyLayer
 from plone.dexterity.interfaces import IDexterityContent

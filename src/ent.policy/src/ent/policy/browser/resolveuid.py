@@ -8,6 +8,7 @@ view would thus give away the item's address, title and description. For the ENT
 layer, such a target is treated as an unknown UID: the view answers 404 and the filter
 leaves the link and the image as they were written (`resolveuid/<UID>`, which answers 404).
 """
+
 from plone import api
 from plone.app.textfield.transform import PortalTransformsTransformer
 from plone.app.uuid.utils import uuidToObject

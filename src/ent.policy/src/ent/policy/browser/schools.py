@@ -1,4 +1,5 @@
 """The schools directory page and a school's home page."""
+
 from ent.policy.content.school import SECTIONS
 from ent.policy.feed import site_items
 from ent.policy.schools.directory import communes

@@ -5,6 +5,7 @@ dates), so the catalog stops returning it at its end time without anyone acting;
 banner (`browser.alerts`) shows the published announcements of the site whose window is
 open, to their audience (`ent.policy.audience`).
 """
+
 from DateTime import DateTime
 from ent.policy import _
 from plone import api

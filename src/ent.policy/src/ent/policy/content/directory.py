@@ -1,4 +1,5 @@
 """The schools directory (/colleges): the one container of the school subsites."""
+
 from plone.dexterity.content import Container
 from plone.supermodel import model
 from zope.interface import implementer

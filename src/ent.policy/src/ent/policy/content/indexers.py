@@ -1,4 +1,5 @@
 """Catalog data of schools, and of everything inside a school (which school it is from)."""
+
 from ent.policy.content.school import containing_school
 from ent.policy.content.school import ISchool
 from plone.dexterity.interfaces import IDexterityContent

@@ -3,6 +3,7 @@
 Creating a school (form, REST API or import) gives it its sections, its groups
 (`groups.school_groups`) and the local roles of those groups; see `setup_school`.
 """
+
 from ent.policy import _
 from ent.policy.groups import ensure_groups
 from ent.policy.groups import school_editors_group

@@ -11,6 +11,7 @@ The directory is the one of ENT_LDAP_URI (with ENT_LDAP_BIND_DN and ENT_LDAP_BIN
 or, without it, the local directory of `make run` in var/ldap (its server must run for
 `import`). Exit status: 0 done, 1 rows rejected, 2 nothing done.
 """
+
 from . import local
 from .config import DirectoryConfigError
 from .config import read_config
@@ -25,8 +26,8 @@ from .provisioning import provision
 from .shape import Shape
 from .slapd import DirectoryError
 from .slapd import LocalDirectory
-from ent.policy.instance import settings as settings_module
 from ent.policy.csvfiles import ImportFileError
+from ent.policy.instance import settings as settings_module
 from ent.policy.schools.importer import PACKAGED_SCHOOLS
 from pathlib import Path
 
@@ -97,7 +98,9 @@ def command_import(args, settings):
     except (DirectoryError, DirectoryConfigError) as error:
         return fail(str(error))
     except ldap.LDAPError as error:
-        return fail(f"the directory refused or did not answer: {error.args[0].get('desc', error) if error.args else error}")
+        return fail(
+            f"the directory refused or did not answer: {error.args[0].get('desc', error) if error.args else error}"
+        )
     print(report.summary())
     for line, uid, reason in report.rejected:
         print(f"  line {line}: {uid or '(no id)'}: {reason}")
@@ -129,7 +132,9 @@ def command_generate(args, settings):
 def command_load(args, settings):
     folder = settings.var / "ldap"
     try:
-        server = LocalDirectory(folder, 0, Shape.from_base(local.DEFAULT_BASE), local.secret_file(folder / "manager-password"))
+        server = LocalDirectory(
+            folder, 0, Shape.from_base(local.DEFAULT_BASE), local.secret_file(folder / "manager-password")
+        )
         if server.pid() is not None:
             return fail(f"the local directory in {folder} is running: stop the ENT first (make stop)")
         server.wipe()

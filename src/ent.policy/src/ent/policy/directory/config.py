@@ -4,6 +4,7 @@ Nothing here is stored in the ZODB, a GenericSetup profile or the registry: the 
 password lives in ENT_LDAP_BIND_PASSWORD and in this process's memory, nowhere else.
 `ent-instance` exports these variables for its own local slapd when no ENT_LDAP_URI is set.
 """
+
 from dataclasses import dataclass
 from dataclasses import field
 from ent.policy.environment import flag
@@ -68,7 +69,9 @@ def read_config(environ=None) -> DirectoryConfig:
     users_base = environ.get("ENT_LDAP_USERS_BASE", "").strip() or (f"ou=people,{base}" if base else "")
     groups_base = environ.get("ENT_LDAP_GROUPS_BASE", "").strip() or (f"ou=groups,{base}" if base else "")
     if uri and not (users_base and groups_base):
-        raise DirectoryConfigError("ENT_LDAP_URI is set but not ENT_LDAP_USERS_BASE and ENT_LDAP_GROUPS_BASE (or ENT_LDAP_BASE)")
+        raise DirectoryConfigError(
+            "ENT_LDAP_URI is set but not ENT_LDAP_USERS_BASE and ENT_LDAP_GROUPS_BASE (or ENT_LDAP_BASE)"
+        )
     return DirectoryConfig(
         uri=uri,
         bind_dn=environ.get("ENT_LDAP_BIND_DN", "").strip(),

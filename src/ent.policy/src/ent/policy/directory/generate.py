@@ -5,26 +5,27 @@ Demo: for every school of the data file, one account per profile named `{uai}.{p
 `{uai}.principal` is in `{uai}-editors`. Every password is ENT_DEMO_PASSWORD (`demo`).
 Scale: the same shape with many accounts per profile (`{uai}.{profile}.{n}`).
 """
+
+from .shape import group_entry
 from .shape import hash_password
 from .shape import person_entry
-from .shape import group_entry
 from collections import defaultdict
 from ent.policy.groups import COUNTY_ADMINS
 from ent.policy.groups import COUNTY_EDITORS
 from ent.policy.groups import county_group
 from ent.policy.groups import county_groups
 from ent.policy.groups import PROFILE_TITLES
-from ent.policy.groups import SCHOOL_PROFILES
 from ent.policy.groups import school_editors_group
 from ent.policy.groups import school_group
 from ent.policy.groups import school_groups
+from ent.policy.groups import SCHOOL_PROFILES
 from ent.policy.uai import normalize_uai
 
 import csv
 import ldif
 
 
-DEMO_COUNTS = {profile: 1 for profile in SCHOOL_PROFILES}
+DEMO_COUNTS = dict.fromkeys(SCHOOL_PROFILES, 1)
 #: Per school, as the scale benchmark of the directory issue asks: about 115,000 accounts.
 SCALE_COUNTS = {"student": 450, "parent": 600, "teacher": 45, "staff": 12, "principal": 3, "attee": 8}
 SCALE_COUNTY_STAFF = 500

@@ -1,5 +1,6 @@
 """The local directory of `make run`: a private slapd under var/ldap, when ENT_LDAP_URI
 names no existing directory. With the demo, it holds the demo directory of docs/domain.md."""
+
 from .generate import DEMO_COUNTS
 from .generate import directory_entries
 from .generate import read_schools
@@ -38,7 +39,9 @@ def start(folder: Path, demo: bool, demo_password: str, port: int | None = None,
     """Start (creating and loading it on first use) the local directory; return it."""
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
-    server = LocalDirectory(folder, port or free_port(), Shape.from_base(base), secret_file(folder / "manager-password"))
+    server = LocalDirectory(
+        folder, port or free_port(), Shape.from_base(base), secret_file(folder / "manager-password")
+    )
     server.stop()  # a slapd left behind by an instance that was killed
     server.configure()
     if not server.is_loaded():

@@ -1,4 +1,5 @@
 """A one-level search of the directory in pages (RFC 2696), for branches of any size."""
+
 import ldap
 import ldap.controls
 

@@ -13,6 +13,7 @@
   reach the directory counts (`HEALTH`, one state for the whole process): a malformed
   password or an error of ours never makes the directory look down.
 """
+
 from .config import current_config
 from .readonly import ReadOnlyDirectory
 from .shape import DEACTIVATED
@@ -27,7 +28,6 @@ from pas.plugins.ldap import plugin as ldap_plugin
 from pas.plugins.ldap.cache import RequestPluginCache
 from pas.plugins.ldap.interfaces import ICacheSettingsRecordProvider
 from pas.plugins.ldap.interfaces import IPluginCacheHandler
-from pas.plugins.ldap.interfaces import VALUE_NOT_CACHED
 from Products.PlonePAS.interfaces.group import IGroupIntrospection
 from Products.PlonePAS.plugins.group import PloneGroup
 from Products.PluggableAuthService.interfaces.plugins import IAuthenticationPlugin
@@ -57,7 +57,14 @@ SEARCH_TEXT = re.compile(r"^[\w .@'-]+$", re.UNICODE)
 MIN_SEARCH = 3
 UNAVAILABLE = "ent.directory_unavailable"
 #: The errors that say the directory cannot be reached or does not answer in time.
-OUTAGE_ERRORS = (ldap.SERVER_DOWN, ldap.TIMEOUT, ldap.CONNECT_ERROR, ldap.UNAVAILABLE, ldap.BUSY, ldap.TIMELIMIT_EXCEEDED)
+OUTAGE_ERRORS = (
+    ldap.SERVER_DOWN,
+    ldap.TIMEOUT,
+    ldap.CONNECT_ERROR,
+    ldap.UNAVAILABLE,
+    ldap.BUSY,
+    ldap.TIMELIMIT_EXCEEDED,
+)
 logger = logging.getLogger("ent.policy.directory")
 
 
@@ -247,7 +254,9 @@ class EntDirectoryPlugin(ReadOnlyDirectory, ldap_plugin.LDAPPlugin):
             matches = HEALTH.call(exact, default=None)
             if matches is None:
                 return ()  # the directory failed: proves nothing
-            found = [{"id": uid, "login": attrs["login"][0], "pluginid": self.getId()} for uid, attrs in matches][:limit]
+            found = [{"id": uid, "login": attrs["login"][0], "pluginid": self.getId()} for uid, attrs in matches][
+                :limit
+            ]
             if not found and HEALTH.generation == failures:
                 MISSING.add(key)
             return found
@@ -263,7 +272,9 @@ class EntDirectoryPlugin(ReadOnlyDirectory, ldap_plugin.LDAPPlugin):
         # One page of at most `limit` entries: the directory never sends more.
         criteria = {key: value.strip().rstrip("*") + "*" for key, value in criteria.items()}
         page = HEALTH.call(
-            lambda: users.raw_search(criteria=criteria, attrlist=("login",), exact_match=False, page_size=limit, cookie="")
+            lambda: users.raw_search(
+                criteria=criteria, attrlist=("login",), exact_match=False, page_size=limit, cookie=""
+            )
         )
         if page is None:
             return ()
@@ -279,7 +290,9 @@ class EntDirectoryPlugin(ReadOnlyDirectory, ldap_plugin.LDAPPlugin):
             if not is_login(id):
                 return ()
             return super().enumerateGroups(id=id, exact_match=True, max_results=limit)
-        criteria = {k: v for k, v in dict(kw, id=id).items() if k in ("id", "title") and isinstance(v, str) and v.strip()}
+        criteria = {
+            k: v for k, v in dict(kw, id=id).items() if k in ("id", "title") and isinstance(v, str) and v.strip()
+        }
         if not criteria or not all(searchable(v) for v in criteria.values()):
             return ()
         return super().enumerateGroups(exact_match=False, max_results=limit, **criteria)
@@ -377,6 +390,7 @@ class EnvironmentUsersConfig:
     account_expiration = False
     expiresAttr = None
     expiresUnit = 0
+
     def __init__(self, plugin):
         config = current_config()
         # The attributes of a County's directory may differ from the demo's (ENT_LDAP_*_ATTRIBUTE).

@@ -11,6 +11,7 @@ call for (`{uai}-{profile}`, `all-{profile}`; a principal also in `{uai}-editors
 (they can no longer log in; their content and memberships stay) for the school-year
 rollover. A bad row is rejected with its line and reason while the good rows go in.
 """
+
 from .paging import paged_search
 from .shape import DEACTIVATED
 from .shape import hash_password
@@ -23,9 +24,9 @@ from ent.policy.csvfiles import table_rows
 from ent.policy.groups import county_group
 from ent.policy.groups import is_school_editors_group
 from ent.policy.groups import PROFILES
-from ent.policy.groups import SCHOOL_PROFILES
 from ent.policy.groups import school_editors_group
 from ent.policy.groups import school_group
+from ent.policy.groups import SCHOOL_PROFILES
 from ent.policy.uai import InvalidUAI
 from ent.policy.uai import normalize_uai
 
@@ -171,7 +172,9 @@ def child_problem(person, people, existing):
     return None
 
 
-def provision(directory: Directory, data: bytes, full=False, dry_run=False, initial_password=None) -> ProvisioningReport:
+def provision(
+    directory: Directory, data: bytes, full=False, dry_run=False, initial_password=None
+) -> ProvisioningReport:
     """Apply the people of `data` (CSV bytes) to the directory; return what changed."""
     report = ProvisioningReport(dry_run=dry_run)
     people = parse_people(data, report)

@@ -8,6 +8,7 @@ plugin, refuses every such write at the PAS level, so that no path through Plone
 REST, plone.api, a password reset) can write. Local accounts (the Zope admin, Plone
 accounts) are not the directory's and keep working as before.
 """
+
 from ent.policy.hardening.urls import url_scheme
 from pas.plugins.ldap.sheet import LDAPUserPropertySheet
 from Products.PlonePAS.interfaces.propertysheets import IMutablePropertySheet
@@ -20,8 +21,7 @@ import os
 
 ACCOUNT_URL_VARIABLE = "ENT_ACCOUNT_URL"
 READ_ONLY_MESSAGE = (
-    "Ces informations viennent de l'annuaire du Département : elles ne se modifient pas "
-    "dans l'ENT{where}."
+    "Ces informations viennent de l'annuaire du Département : elles ne se modifient pas dans l'ENT{where}."
 )
 
 

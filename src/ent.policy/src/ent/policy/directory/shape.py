@@ -4,6 +4,7 @@ People are `inetOrgPerson` entries under the people branch, named by `uid` (the 
 their profile is `employeeType`. Groups are `groupOfNames` under the groups branch, named by
 `cn`, which is the group id of `ent.policy.groups`. The one place that spells a DN.
 """
+
 from dataclasses import dataclass
 from ent.policy.groups import check_profile
 
@@ -45,8 +46,14 @@ class Shape:
         base_entry = {"objectClass": [b"top", b"dcObject", b"organization"], "o": [b"ENT"], kind: [value.encode()]}
         return [
             (self.base, base_entry),
-            (self.people, {"objectClass": [b"top", b"organizationalUnit"], "ou": [self.people.split(",")[0][3:].encode()]}),
-            (self.groups, {"objectClass": [b"top", b"organizationalUnit"], "ou": [self.groups.split(",")[0][3:].encode()]}),
+            (
+                self.people,
+                {"objectClass": [b"top", b"organizationalUnit"], "ou": [self.people.split(",")[0][3:].encode()]},
+            ),
+            (
+                self.groups,
+                {"objectClass": [b"top", b"organizationalUnit"], "ou": [self.groups.split(",")[0][3:].encode()]},
+            ),
         ]
 
 

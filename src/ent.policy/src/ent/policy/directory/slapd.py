@@ -4,6 +4,7 @@ Its configuration and database live in one folder (var/ldap for `make run`), it 
 a loopback port only, and it is not the system service. `make run` starts it when no
 ENT_LDAP_URI names an existing directory, and stops it when the instance stops.
 """
+
 from .shape import hash_password
 from .shape import Shape
 from pathlib import Path
@@ -133,9 +134,7 @@ class LocalDirectory:
     def start(self, timeout=15.0):
         if self.pid() is not None:
             raise DirectoryError(f"a slapd already runs from {self.folder} (pid {self.pid()})")
-        result = subprocess.run(
-            [SLAPD, "-f", str(self.config), "-h", f"{self.uri}/"], capture_output=True, text=True
-        )
+        result = subprocess.run([SLAPD, "-f", str(self.config), "-h", f"{self.uri}/"], capture_output=True, text=True)
         if result.returncode != 0:
             raise DirectoryError(f"slapd did not start on {self.uri}: {result.stderr.strip() or 'see its log'}")
         deadline = time.monotonic() + timeout

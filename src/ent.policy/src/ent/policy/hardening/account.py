@@ -4,6 +4,7 @@ Name, e-mail, profile and password come from the County directory (docs/security
 "The County directory is read-only from the portal"); the pages that would change them
 show them and link to ENT_ACCOUNT_URL. Local accounts (Plone's own) keep Plone's pages.
 """
+
 from ent.policy.directory.readonly import account_url
 from ent.policy.directory.readonly import is_directory_account
 from ent.policy.directory.readonly import is_directory_user
@@ -13,9 +14,9 @@ from plone import api
 from plone.app.users.browser.passwordpanel import PasswordPanel
 from plone.app.users.browser.userdatapanel import UserDataPanel
 from plone.restapi.services.users.add import UsersPost
+from Products.CMFPlone.browser.login import login as plone_login
 from Products.CMFPlone.browser.login.login_help import LoginHelpForm
 from Products.CMFPlone.browser.login.password_reset import PasswordResetToolView
-from Products.CMFPlone.browser.login import login as plone_login
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 
 import os

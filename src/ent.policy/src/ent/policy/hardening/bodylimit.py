@@ -8,6 +8,7 @@ Two guards, one message:
   server (`runwsgi`): the Content-Length is checked before the body is touched; a body
   without one (chunked) is counted while it is read and refused past the limit.
 """
+
 from .headers import security_headers
 from tempfile import SpooledTemporaryFile
 from waitress.channel import HTTPChannel
@@ -23,10 +24,7 @@ CHUNK = 64 * 1024
 
 
 def too_large_message(limit_bytes: int) -> str:
-    return (
-        f"Envoi trop volumineux : {limit_bytes // MB} Mo au plus (ENT_MAX_UPLOAD_MB). "
-        "Rien n'a été enregistré."
-    )
+    return f"Envoi trop volumineux : {limit_bytes // MB} Mo au plus (ENT_MAX_UPLOAD_MB). Rien n'a été enregistré."
 
 
 def wants_json(accept: str, path: str) -> bool:

@@ -6,6 +6,7 @@ publishes: behind waitress in `ent-instance`, under `runwsgi`, and in the test l
 answers waitress makes alone (a body over ENT_MAX_UPLOAD_MB) get them from
 `bodylimit.BodyTooLargeError`.
 """
+
 from zope.component import adapter
 from ZPublisher.interfaces import IPubBeforeAbort
 from ZPublisher.interfaces import IPubBeforeCommit

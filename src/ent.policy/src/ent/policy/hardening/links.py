@@ -7,9 +7,10 @@ of its own: this module adds one to its edit forms (a z3c.form validator) and to
 the check through REST too; plone.app.event's own check of `event_url` raises an `Invalid`
 that plone.restapi answered with a 500: it becomes a 400 naming the value.
 """
+
 from .urls import check_url
 from .urls import UnsafeURL
-from zope.schema.interfaces import ValidationError
+from ent.policy.interfaces import IEntPolicyLayer
 from plone.app.contenttypes.interfaces import ILink
 from plone.dexterity.interfaces import IDexterityContent
 from plone.restapi.deserializer.dxfields import DefaultFieldDeserializer
@@ -21,7 +22,7 @@ from zope.interface import implementer
 from zope.interface import Invalid
 from zope.schema.interfaces import ITextLine
 from zope.schema.interfaces import IURI
-from ent.policy.interfaces import IEntPolicyLayer
+from zope.schema.interfaces import ValidationError
 
 
 LINK_FIELD = "remoteUrl"

@@ -6,6 +6,7 @@ deep link. Whatever view made the redirect, a request carrying `came_from` that 
 answered with a redirect elsewhere than this site goes to the site instead: one check,
 at the end of the publication, for every path.
 """
+
 from urllib.parse import urlsplit
 from zope.component import adapter
 from ZPublisher.interfaces import IPubBeforeCommit

@@ -5,6 +5,7 @@ it on the page that shows it (a school's home page shows its `website`). Browser
 tabs and line breaks inside a URL and spaces or control characters around it, so the
 scheme is read as a browser would read it.
 """
+
 from zope.schema.interfaces import ValidationError
 
 import re
@@ -29,8 +30,10 @@ class UnsafeURL(ValidationError):
 
 def url_scheme(value: str) -> str | None:
     """The scheme a browser would see in `value`, in lower case; None for a relative link."""
-    seen = INVISIBLE.sub("", value).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
-                                         "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
+    seen = INVISIBLE.sub("", value).strip(
+        "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
+        "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "
+    )
     match = SCHEME.match(seen)
     return match.group(1).lower() if match else None
 

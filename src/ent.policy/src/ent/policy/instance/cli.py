@@ -9,6 +9,7 @@
 A bad setting, a taken port or a second instance on the same var/ folder is reported in
 one line on stderr with exit status 2 (settings) or 1 (the rest), before var/ is touched.
 """
+
 from . import files
 from . import settings as settings_module
 from . import site as site_module
@@ -56,9 +57,7 @@ def start_directory(settings):
     from ent.policy.directory import local
     from ent.policy.directory.config import reset_config
 
-    server = local.start(
-        settings.var / "ldap", settings.demo, settings.demo_password, port=settings.ldap_port, say=say
-    )
+    server = local.start(settings.var / "ldap", settings.demo, settings.demo_password, port=settings.ldap_port, say=say)
     os.environ.update(local.environment(server))
     reset_config()
     say(f"local directory (slapd) on {server.uri}")
@@ -97,10 +96,9 @@ def proxy_settings(settings) -> dict:
 
 
 def serve(settings, application, sock):
-    from waitress import create_server
-
     from ent.policy.hardening.bodylimit import EntChannel
     from ent.policy.hardening.bodylimit import waitress_limit
+    from waitress import create_server
 
     # A body over ENT_MAX_UPLOAD_MB is refused by waitress before it is read (413).
     server = create_server(

@@ -3,6 +3,7 @@
 Templates use `{{name}}` placeholders; a placeholder without a value is an error, so a
 template and this module cannot drift apart silently.
 """
+
 from .settings import Settings
 from .settings import SettingsError
 from pathlib import Path

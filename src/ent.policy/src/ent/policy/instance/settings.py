@@ -4,6 +4,7 @@ Every setting has one environment variable; docs (README.md) list them. A bad va
 raises `SettingsError` whose message names the variable and the value, so that the
 command line can print one line and stop before anything under var/ is touched.
 """
+
 from dataclasses import dataclass
 from dataclasses import field
 from ent.policy.environment import flag
@@ -91,7 +92,9 @@ def _host(raw):
     try:
         socket.getaddrinfo(host, None)
     except (socket.gaierror, UnicodeError):
-        raise SettingsError(f"ENT_HOST={raw!r} is neither an IP address nor a host name this machine resolves") from None
+        raise SettingsError(
+            f"ENT_HOST={raw!r} is neither an IP address nor a host name this machine resolves"
+        ) from None
     return host
 
 

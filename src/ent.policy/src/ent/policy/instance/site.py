@@ -2,6 +2,7 @@
 
 Everything here runs inside the Zope application (`app`), before the server starts.
 """
+
 from .settings import Settings
 from pathlib import Path
 
@@ -48,9 +49,10 @@ def ensure_admin(app, settings: Settings, say=print) -> None:
         users.userFolderAddUser(settings.admin_user, password, ["Manager"], [])
         transaction.commit()
         return
-    if settings.admin_password is not None and users.authenticate(
-        settings.admin_user, settings.admin_password, None
-    ) is None:
+    if (
+        settings.admin_password is not None
+        and users.authenticate(settings.admin_user, settings.admin_password, None) is None
+    ):
         users.userFolderEditUser(settings.admin_user, settings.admin_password, ["Manager"], [])
         transaction.commit()
         say(f"Password of '{settings.admin_user}' set from ENT_ADMIN_PASSWORD")

@@ -5,6 +5,7 @@ emergency-user check): `Basic` with bytes that are not UTF-8, no colon or bad ba
 a 500 error page. They are dropped when the request starts; the request then gets the
 usual 401 wherever a log-in is needed.
 """
+
 from ZPublisher.utils import basic_auth_decode
 
 import logging

@@ -3,6 +3,7 @@
 Like every ENT setting each has one environment variable (docs/security.md); a bad value
 raises `LoginConfigError` naming the variable.
 """
+
 from dataclasses import dataclass
 from ent.policy.environment import flag
 from ent.policy.environment import number

@@ -3,6 +3,7 @@
 One place for every entrance (`@login`, the login form, HTTP Basic, the directory plugin):
 a value that is not a short string is refused at once, and never reaches the directory.
 """
+
 #: Longer than any real login or password; bounds the work a request can ask for.
 MAX_LOGIN = 256
 MAX_PASSWORD = 1024

@@ -1,4 +1,5 @@
 """Lifting a log-in lock: what the control view and `@login-locks` share."""
+
 from .throttle import get_throttle
 
 import ipaddress

@@ -1,4 +1,5 @@
 """REST: `@login-locks` (see and lift log-in locks), `@logout` that ends the token."""
+
 from .locks import current_locks
 from .locks import lift_lock
 from .locks import LockRequestError

@@ -1,4 +1,5 @@
 """Installing the log-in protections in a site (post_install of ent.policy:default)."""
+
 from .throttle import install_throttle
 from .tokens import install_tokens
 from .tokens import uninstall_tokens

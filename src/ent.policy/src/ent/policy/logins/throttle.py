@@ -14,6 +14,7 @@ on the database shares them. A failure is written in its own small transaction a
 the request's own transaction is aborted when HTTP Basic ends in 401, and a conflict with
 another instance counting the same account is retried there, not in the request.
 """
+
 from .config import current_config
 from .credentials import credentials_problem
 from AccessControl.class_init import InitializeClass
@@ -262,7 +263,13 @@ class LoginThrottle(BasePlugin):
             wait = wait_seconds(record, now, limit, config.window_seconds)
             if wait > 0:
                 found.append(
-                    {"kind": kind, "value": value, "failures": record[0], "locked": bool(record[2]), "seconds": math.ceil(wait)}
+                    {
+                        "kind": kind,
+                        "value": value,
+                        "failures": record[0],
+                        "locked": bool(record[2]),
+                        "seconds": math.ceil(wait),
+                    }
                 )
         return sorted(found, key=lambda entry: -entry["seconds"])
 

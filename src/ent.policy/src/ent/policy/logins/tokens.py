@@ -13,6 +13,7 @@ site's `jwt_auth` plugin becomes `EntTokenPlugin` (same settings, same id, same 
 - new tokens last ENT_TOKEN_LIFETIME.
 Extraction, unlike authentication, is not cached by PAS: a revoked token fails at once.
 """
+
 from .config import current_config
 from AccessControl.class_init import InitializeClass
 from Acquisition import aq_base

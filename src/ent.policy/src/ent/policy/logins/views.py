@@ -1,4 +1,5 @@
 """@@login-locks: the log-in locks of the site, for its administrators, with a button to lift each."""
+
 from .locks import current_locks
 from .locks import KINDS
 from .locks import lift_lock

@@ -1,5 +1,6 @@
 """`@@notifications-preferences` ("Mes notifications"): the logged-in person's choice, in
 Classic UI. The link at the bottom of every notification mail leads here."""
+
 from .preferences import CHOICES
 from .preferences import get_preference
 from .preferences import set_preference

@@ -4,6 +4,7 @@ Like every ENT setting, each has one environment variable (README.md, docs/notif
 a bad value raises `NotificationConfigError` naming the variable, so that `ent-instance`
 stops with one line before anything starts.
 """
+
 from dataclasses import dataclass
 from ent.policy.environment import flag
 from ent.policy.environment import number
@@ -70,7 +71,8 @@ def read_config(environ=None) -> NotificationConfig:
         smtp_port=_number(environ, "ENT_SMTP_PORT", 25, 1, 65535),
         mail_from=mail_from,
         mail_dir=Path(mail_dir).resolve() if mail_dir else None,
-        digest_hour=None if environ.get("ENT_DIGEST_HOUR", "").strip().lower() == "off"
+        digest_hour=None
+        if environ.get("ENT_DIGEST_HOUR", "").strip().lower() == "off"
         else _number(environ, "ENT_DIGEST_HOUR", 7, 0, 23),
         poll_seconds=_number(environ, "ENT_NOTIFICATIONS_POLL", 10.0, 0.1, 3600, float),
         retry_max_seconds=_number(environ, "ENT_SMTP_RETRY_MAX", 60.0, 0.1, 3600, float),

@@ -15,15 +15,16 @@ the audience is the item's current one. The digest's mails reach the outbox only
 transaction commits (`outbox.stage`): one stopped half-way is written whole next time,
 never twice.
 """
+
 from .effective import announcement
+from .effective import effective_time
+from .effective import LATER
+from .effective import NOW
 from .jobs import claimant
 from .jobs import commit
 from .jobs import entry_for
 from .jobs import find_item
 from .jobs import mail_from
-from .effective import effective_time
-from .effective import LATER
-from .effective import NOW
 from .messages import digest_message
 from .outbox import DIGEST as DIGEST_PRIORITY
 from .preferences import DIGEST
@@ -194,7 +195,11 @@ def write_digest(work, start, end, stopping=lambda: False) -> tuple:
         person = people.get(user_id)
         if choice != DIGEST or person is None or not person.email:
             continue
-        items = [entries[i] for i in sorted(for_person[user_id]) if changed_at is None or entries[i]["published_at"] > changed_at]
+        items = [
+            entries[i]
+            for i in sorted(for_person[user_id])
+            if changed_at is None or entries[i]["published_at"] > changed_at
+        ]
         if items:
             work.outbox.stage(digest_message(items, person, sender, site_url, day), txn, DIGEST_PRIORITY)
             written += 1

@@ -7,6 +7,7 @@ withdrawn, deleted or narrowed meanwhile is announced to nobody, or to its new a
 The digest does not list an item before its effective date either. Both the worker and the
 digest ask here, so that the rule lives in one place.
 """
+
 #: What `announcement` says of an item.
 NOW = "now"
 LATER = "later"

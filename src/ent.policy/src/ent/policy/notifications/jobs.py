@@ -2,8 +2,9 @@
 what a mail says of it, the sender's address; and how a queued job wakes this process's
 worker without the queue importing it (the worker registers itself with `set_waker`).
 """
-from ent.policy.audience import PUBLISHED_STATES
+
 from email.utils import formataddr
+from ent.policy.audience import PUBLISHED_STATES
 from ZODB.POSException import ConflictError
 
 import os
@@ -88,5 +89,3 @@ def mail_from(site, config) -> str:
     address = registry.get("plone.email_from_address") or f"noreply@{socket.getfqdn() or 'localhost'}"
     name = registry.get("plone.email_from_name") or site.Title() or ""
     return formataddr((name, address))
-
-

@@ -4,11 +4,12 @@ Plain text, with the item's title, its school and its address; nothing else (no 
 no audience, nothing a forwarded mail should not carry). The digest groups items by school,
 schools in alphabetical order, the County's items last.
 """
+
 from email.message import EmailMessage
-from ent.policy.feed import COUNTY_TITLE
 from email.utils import format_datetime
 from email.utils import formataddr
 from email.utils import make_msgid
+from ent.policy.feed import COUNTY_TITLE
 
 import datetime
 import functools
@@ -84,7 +85,10 @@ def immediate_message(entry, person, sender):
         f"Nouvelle publication sur l'ENT ({school}) :",
         "",
         *describe(entry, "  "),
-        *footer(entry.get("site_url"), "Vous recevez ce courriel car vous avez demandé à être prévenu(e) de chaque publication."),
+        *footer(
+            entry.get("site_url"),
+            "Vous recevez ce courriel car vous avez demandé à être prévenu(e) de chaque publication.",
+        ),
     ]
     return _message(sender, person, subject, "\n".join(lines) + "\n", entry.get("site_url"))
 

@@ -19,6 +19,7 @@ Any mail reader shows the outbox (`mutt -f var/mail/outbox`); `ls var/mail/outbo
 counts what waits. Names sort by priority, then time: a mail about one publication
 overtakes the thousands of a daily digest.
 """
+
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 from pathlib import Path
@@ -145,9 +146,13 @@ class Outbox:
             except FileNotFoundError:  # the committing transaction, or another process, was first
                 continue
         if moved:
-            logger.warning("outbox: %d mail(s) of a committed transaction interrupted by a stop moved to %s", moved, self.new)
+            logger.warning(
+                "outbox: %d mail(s) of a committed transaction interrupted by a stop moved to %s", moved, self.new
+            )
         if deleted:
-            logger.warning("outbox: %d mail(s) of a transaction that never committed deleted from %s", deleted, self.tmp)
+            logger.warning(
+                "outbox: %d mail(s) of a transaction that never committed deleted from %s", deleted, self.tmp
+            )
         return moved, deleted
 
     def pending(self) -> list:
@@ -223,7 +228,8 @@ class Outbox:
         if moved:
             logger.warning(
                 "outbox: %d message(s) whose sending was interrupted by a stop may have been delivered: not sent again, kept in %s",
-                len(moved), self.interrupted,
+                len(moved),
+                self.interrupted,
             )
         return moved
 
@@ -254,12 +260,12 @@ class _Savepoint:
 
     def rollback(self):
         manager = self.manager
-        for name in manager.names[self.count:]:
+        for name in manager.names[self.count :]:
             try:
                 (manager.outbox.tmp / name).unlink()
             except FileNotFoundError:
                 pass
-        del manager.names[self.count:]
+        del manager.names[self.count :]
 
 
 @implementer(ISavepointDataManager)

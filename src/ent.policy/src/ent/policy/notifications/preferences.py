@@ -2,6 +2,7 @@
 default) or never (`never`). Kept in the site (`store.preferences`), keyed by user id: not
 a member property, which for directory users would cost a directory look-up per person.
 """
+
 from .store import get_store
 
 import time

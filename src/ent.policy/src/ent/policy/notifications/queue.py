@@ -5,10 +5,11 @@ and must not fail because the directory or the mail server is slow or down: the 
 records the item's UID and URL (the URL of the request, so the mail links to the address
 people use) and nothing else. `worker` does the rest, after the commit.
 """
+
 from .jobs import job_queued
 from .store import get_store
-from ent.policy.audience import PUBLISHED_STATES
 from .store import new_job_key
+from ent.policy.audience import PUBLISHED_STATES
 from plone import api
 from plone.uuid.interfaces import IUUID
 

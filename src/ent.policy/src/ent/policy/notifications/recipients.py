@@ -10,6 +10,7 @@ directory plugin's user filter).
 Directory groups hold people (`docs/directory.md`): a member that is not under the people
 branch is ignored. Plone groups may hold groups: they are followed.
 """
+
 from ent.policy.directory.config import current_config as directory_config
 from ent.policy.directory.paging import paged_search
 from ent.policy.directory.shape import DEACTIVATED
@@ -105,14 +106,18 @@ class DirectoryGroups:
                     return values[0].decode("utf-8", "replace")
             return ""
 
-        return Person(first(self.config.login_attribute), first(self.config.email_attribute), first(self.config.fullname_attribute))
+        return Person(
+            first(self.config.login_attribute),
+            first(self.config.email_attribute),
+            first(self.config.fullname_attribute),
+        )
 
     def group_members(self, group_ids) -> dict:
         """group id → normalized DNs of its people; groups unknown to the directory are absent."""
         members = {}
         ids = sorted(set(group_ids))
         for start in range(0, len(ids), BATCH):
-            query = f"(&{self.config.groups_filter}{any_of(GROUP_ID_ATTRIBUTE, ids[start:start + BATCH])})"
+            query = f"(&{self.config.groups_filter}{any_of(GROUP_ID_ATTRIBUTE, ids[start : start + BATCH])})"
             for _, entry in self.search(self.config.groups_base, query, [GROUP_ID_ATTRIBUTE, "member"]):
                 group_id = entry[GROUP_ID_ATTRIBUTE][0].decode()
                 dns = members.setdefault(group_id, set())
@@ -139,7 +144,7 @@ class DirectoryGroups:
         for attribute, values in by_rdn.items():
             values.sort()
             for start in range(0, len(values), BATCH):
-                query = f"(&{self.people_filter}{any_of(attribute, values[start:start + BATCH])})"
+                query = f"(&{self.people_filter}{any_of(attribute, values[start : start + BATCH])})"
                 for dn, entry in self.search(self.config.users_base, query, self.attributes):
                     key = normalized_dn(dn)
                     if key in dns:
@@ -151,7 +156,7 @@ class DirectoryGroups:
         ids = sorted(set(user_ids))
         found = {}
         for start in range(0, len(ids), BATCH):
-            query = f"(&{self.people_filter}{any_of(self.config.login_attribute, ids[start:start + BATCH])})"
+            query = f"(&{self.people_filter}{any_of(self.config.login_attribute, ids[start : start + BATCH])})"
             for dn, entry in self.search(self.config.users_base, query, self.attributes):
                 found[normalized_dn(dn)] = self.person(entry)
         return found
@@ -162,7 +167,10 @@ class DirectoryGroups:
             f"(&{self.config.groups_filter}(member={ldap.filter.escape_filter_chars(dn)})"
             f"{any_of(GROUP_ID_ATTRIBUTE, sorted(group_ids))})"
         )
-        return {entry[GROUP_ID_ATTRIBUTE][0].decode() for _, entry in self.search(self.config.groups_base, query, [GROUP_ID_ATTRIBUTE])}
+        return {
+            entry[GROUP_ID_ATTRIBUTE][0].decode()
+            for _, entry in self.search(self.config.groups_base, query, [GROUP_ID_ATTRIBUTE])
+        }
 
 
 class PloneGroups:

@@ -12,6 +12,7 @@ deleted once the server has it; one a killed sender had taken is never sent agai
 zope.sendmail's queue processor is not used: on a refused connection it leaves a lock file
 that delays the next try by hours, and logs a traceback per message.
 """
+
 import logging
 import re
 import smtplib
@@ -71,13 +72,19 @@ class Sender(threading.Thread):
             self.down_since = time.monotonic()
             logger.warning(
                 "SMTP server %s:%s unavailable (%s): %d message(s) kept in %s; retrying",
-                self.host, self.port, error or type(error).__name__, self.outbox.count(), self.outbox.new,
+                self.host,
+                self.port,
+                error or type(error).__name__,
+                self.outbox.count(),
+                self.outbox.new,
             )
         self._failed_pass()
 
     def _up(self, sent):
         if self.down_since is not None:
-            logger.info("SMTP server %s:%s is back after %.0f s", self.host, self.port, time.monotonic() - self.down_since)
+            logger.info(
+                "SMTP server %s:%s is back after %.0f s", self.host, self.port, time.monotonic() - self.down_since
+            )
             self.down_since = None
         self.delay = 0.0
         if sent:
@@ -124,7 +131,12 @@ class Sender(threading.Thread):
                 except smtplib.SMTPRecipientsRefused as error:
                     codes = [code for code, _ in error.recipients.values()]
                     if codes and all(code >= 500 for code in codes):
-                        self._reject(name, "; ".join(f"{code} {text.decode(errors='replace')}" for code, text in error.recipients.values()))
+                        self._reject(
+                            name,
+                            "; ".join(
+                                f"{code} {text.decode(errors='replace')}" for code, text in error.recipients.values()
+                            ),
+                        )
                     else:
                         self.outbox.put_back(name)
                         temporary += self._temporary_failure(name, error)

@@ -7,6 +7,7 @@
   `POST /@notifications` asks the workers for a digest now (202); the mails are written
   by a worker within its poll interval, not in the request.
 """
+
 from .config import current_config
 from .digest import request_digest
 from .outbox import Outbox
@@ -97,7 +98,11 @@ def status(site, config=None):
             "requested": bool(digest and digest.requested_at),
             "running": bool(digest and digest.running),
         },
-        "outbox": {"waiting": outbox.count(), "rejected": outbox.rejected_count(), "interrupted": outbox.interrupted_count()},
+        "outbox": {
+            "waiting": outbox.count(),
+            "rejected": outbox.rejected_count(),
+            "interrupted": outbox.interrupted_count(),
+        },
         "smtp": f"{config.smtp_host}:{config.smtp_port}",
     }
 

@@ -5,6 +5,7 @@ touch different buckets: publishing requests insert jobs, the workers of every p
 claim them, people change their preference. Nothing is kept per person but an explicit
 choice: 61,000 parents on the default (digest) cost nothing here.
 """
+
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from zope.annotation.interfaces import IAnnotations

@@ -20,6 +20,7 @@ process with ENT_NOTIFICATIONS on); test layers load the ZCML after that event, 
 thread starts in a test unless the test starts one. The threads stop before the database
 closes (`stop`, hooked on the database's close).
 """
+
 from . import digest as digest_module
 from .config import current_config
 from .effective import announcement
@@ -77,7 +78,9 @@ class Failures:
         if self.since is None:
             self.since = time.monotonic()
             # The traceback once, for the cause; not at every poll while it lasts.
-            logger.warning("%s failed (%s: %s); retrying at the next poll", self.what, type(error).__name__, error, exc_info=True)
+            logger.warning(
+                "%s failed (%s: %s); retrying at the next poll", self.what, type(error).__name__, error, exc_info=True
+            )
 
     def worked(self):
         if self.since is not None:
@@ -132,7 +135,9 @@ class SiteWork:
         if not waiting:
             self.tm.abort()
             return 0
-        brains = {brain.UID: brain for brain in self.site.portal_catalog.unrestrictedSearchResults(UID=list(waiting.keys()))}
+        brains = {
+            brain.UID: brain for brain in self.site.portal_catalog.unrestrictedSearchResults(UID=list(waiting.keys()))
+        }
         due = []
         for uid in list(waiting.keys()):
             brain = brains.get(uid)
@@ -195,7 +200,9 @@ class SiteWork:
                 if entry is not None:
                     logger.log(
                         logging.INFO if written else logging.DEBUG,
-                        "notifications: %r published; %d immediate mail(s)", entry["title"], written,
+                        "notifications: %r published; %d immediate mail(s)",
+                        entry["title"],
+                        written,
                     )
                 return written
         # The claim stays: the job is done again after STALE_CLAIM; nothing was written.
@@ -316,7 +323,15 @@ def each_site(db, tm):
         connection.close()
 
 
-def run_once(db, config=None, outbox=None, wake_sender=lambda: None, stopping=lambda: False, audience_factory=Audience, clock=time.time):
+def run_once(
+    db,
+    config=None,
+    outbox=None,
+    wake_sender=lambda: None,
+    stopping=lambda: False,
+    audience_factory=Audience,
+    clock=time.time,
+):
     """One pass of the worker over every site of `db` (what the thread repeats; tests call it)."""
     config = config or current_config()
     outbox = outbox or Outbox(config.outbox_dir())
@@ -361,7 +376,9 @@ class Worker(threading.Thread):
             self._wake.clear()
             try:
                 run_once(
-                    self.db, self.config, self.outbox,
+                    self.db,
+                    self.config,
+                    self.outbox,
                     wake_sender=self.sender.wake if self.sender else (lambda: None),
                     stopping=self._halt.is_set,
                 )
@@ -385,13 +402,17 @@ class Runtime:
             if self.worker is not None:
                 return self
             outbox = Outbox(config.outbox_dir()).ensure()
-            self.sender = Sender(outbox, config.smtp_host, config.smtp_port, config.retry_max_seconds, config.poll_seconds)
+            self.sender = Sender(
+                outbox, config.smtp_host, config.smtp_port, config.retry_max_seconds, config.poll_seconds
+            )
             self.worker = Worker(db, config, outbox, self.sender)
             self.sender.start()
             self.worker.start()
         logger.info(
             "notifications: worker and sender started (SMTP %s:%s, outbox %s, digest at %s)",
-            config.smtp_host, config.smtp_port, outbox.root,
+            config.smtp_host,
+            config.smtp_port,
+            outbox.root,
             "on demand only" if config.digest_hour is None else f"{config.digest_hour} h",
         )
         return self

@@ -10,6 +10,7 @@ password from ENT_PASSWORD, else ENT_ADMIN_PASSWORD, else var/admin-password.
 Exit status: 0 when every row went in, 1 when rows were rejected, 2 when nothing could be
 imported (bad file, instance unreachable, refused).
 """
+
 from ent.policy.instance import settings as settings_module
 from ent.policy.instance.site import password_file
 

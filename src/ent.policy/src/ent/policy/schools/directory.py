@@ -2,6 +2,7 @@
 
 One function serves the HTML page (`@@schools-directory`) and the REST `@schools`.
 """
+
 from plone import api
 from zope.interface import provider
 from zope.schema.interfaces import IVocabularyFactory
@@ -59,7 +60,9 @@ def schools_vocabulary(context=None):
     brains = catalog.unrestrictedSearchResults(portal_type="School", sort_on="sortable_title")
     return SimpleVocabulary(
         [
-            SimpleTerm(brain.school_uai, brain.school_uai, f"{brain.Title} ({brain.school_commune or brain.school_uai})")
+            SimpleTerm(
+                brain.school_uai, brain.school_uai, f"{brain.Title} ({brain.school_commune or brain.school_uai})"
+            )
             for brain in brains
             if brain.school_uai
         ]

@@ -6,14 +6,15 @@ changes nothing. A whole-file problem (empty, not UTF-8, not CSV, missing column
 and reason while the good rows go in. Each row is checked in full before the site is
 touched, so that no school is left half-changed.
 """
+
 from dataclasses import dataclass
 from dataclasses import field
 from ent.policy.content.school import find_school_by_uai
-from ent.policy.csvfiles import ImportFileError
-from ent.policy.csvfiles import table_rows
 from ent.policy.content.school import INSEE_CODE
 from ent.policy.content.school import POSTAL_CODE
 from ent.policy.content.school import PRIORITY_EDUCATION
+from ent.policy.csvfiles import ImportFileError
+from ent.policy.csvfiles import table_rows
 from ent.policy.hardening.urls import is_safe_url
 from ent.policy.uai import InvalidUAI
 from ent.policy.uai import normalize_uai
@@ -140,7 +141,9 @@ def school_values(row: dict) -> tuple[str, dict]:
         raise RowError(f"website={website!r} is not an http(s) address")
     priority = row.get("priority_education", "").upper()
     if priority and priority not in PRIORITY_EDUCATION:
-        raise RowError(f"priority_education={row['priority_education']!r} is not one of {', '.join(PRIORITY_EDUCATION)}")
+        raise RowError(
+            f"priority_education={row['priority_education']!r} is not one of {', '.join(PRIORITY_EDUCATION)}"
+        )
     address = "\n".join(row[name] for name in ("address_1", "address_2", "address_3") if row.get(name))
     values = {
         "title": name,

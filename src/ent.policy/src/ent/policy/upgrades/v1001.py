@@ -1,4 +1,5 @@
 """1000 → 1001: schools and the County portal's structure."""
+
 from ent.policy import structure
 from plone import api
 

@@ -1,4 +1,5 @@
 """1001 → 1002: audiences (news, events, pages, announcements)."""
+
 from ent.policy import audience
 from plone import api
 

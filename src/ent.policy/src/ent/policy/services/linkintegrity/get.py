@@ -6,6 +6,7 @@ which Plone's HTML form honours, is dropped). Here a UID the reader may not view
 unknown (400), and a linking item they may not view is counted without its title, URL or
 UID.
 """
+
 from plone import api
 from plone.app.linkintegrity.utils import linkintegrity_enabled
 from plone.restapi.interfaces import ISerializeToJsonSummary

@@ -1,4 +1,5 @@
 """GET @my-feed: the "Mon ENT" feed of the person asking (ent.policy.feed)."""
+
 from ent.policy.feed import FeedError
 from ent.policy.feed import my_feed
 from ent.policy.feed import origin_title
@@ -34,7 +35,9 @@ class MyFeedGet(Service):
         if b_size < 1 or b_start < 0:
             raise BadRequest("b_size must be positive and b_start not negative")
         try:
-            brains = my_feed(api.user.get_current(), school=form.get("school"), types=types, b_start=b_start, b_size=b_size)
+            brains = my_feed(
+                api.user.get_current(), school=form.get("school"), types=types, b_start=b_start, b_size=b_size
+            )
         except FeedError as error:
             raise BadRequest(str(error)) from None
         form["metadata_fields"] = list(FIELDS)

@@ -1,4 +1,5 @@
 """GET /@schools?commune=…&q=…: the schools directory as JSON."""
+
 from ent.policy.schools.directory import find_schools
 from plone.restapi.services import Service
 

@@ -3,8 +3,9 @@
 The body is the CSV file itself (Content-Type: text/csv). The answer is the import report;
 a file that cannot be imported as a whole gives 400 with its message and changes nothing.
 """
-from ent.policy.schools.importer import import_schools
+
 from ent.policy.csvfiles import ImportFileError
+from ent.policy.schools.importer import import_schools
 from ent.policy.structure import schools_folder
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
