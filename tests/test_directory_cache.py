@@ -98,3 +98,63 @@ def test_without_memcached_every_tree_asks(configured, monkeypatch):
     before = configured.searches()
     fresh_tree().users.search(criteria=criteria, attrlist=("login",), exact_match=True)
     assert configured.searches() - before == 2
+
+
+@pytest.fixture
+def plugin(monkeypatch):
+    """The ENT's plugin outside a site, with the adapters that build and cache its tree."""
+    from ent.policy.directory import plugin
+    from ent.policy.directory.config import reset_config
+    from zope.component import getGlobalSiteManager
+
+    monkeypatch.setenv("ENT_LDAP_CACHE_SECONDS", "1")
+    reset_config()
+    registry = getGlobalSiteManager()
+    factories = (
+        plugin.EnvironmentProps,
+        plugin.EnvironmentUsersConfig,
+        plugin.EnvironmentGroupsConfig,
+        plugin.directory_tree_cache,
+    )
+    for factory in factories:
+        registry.registerAdapter(factory)
+    yield plugin.EntDirectoryPlugin(plugin.PLUGIN_ID)
+    for factory in factories:
+        registry.unregisterAdapter(factory)
+    reset_config()
+
+
+class TestDirectoryTree:
+    """Each worker thread keeps its directory tree for ENT_LDAP_CACHE_SECONDS, not past an outage."""
+
+    def test_kept_while_fresh_then_rebuilt(self, plugin):
+        tree = plugin._ugm()
+        assert plugin._ugm() is tree
+        time.sleep(1.1)  # ENT_LDAP_CACHE_SECONDS=1
+        assert plugin._ugm() is not tree
+
+    def test_rebuilt_after_an_outage(self, plugin):
+        from ent.policy.directory.plugin import HEALTH
+
+        tree = plugin._ugm()
+        HEALTH.failed(OSError("test outage"))
+        try:
+            assert plugin._ugm() is not tree  # its connections died with the directory
+        finally:
+            HEALTH.reset()
+
+    def test_zero_keeps_it_for_one_request(self, plugin, monkeypatch):
+        from ent.policy.directory.config import reset_config
+        from zope.globalrequest import clearRequest
+        from zope.globalrequest import setRequest
+
+        monkeypatch.setenv("ENT_LDAP_CACHE_SECONDS", "0")
+        reset_config()
+        setRequest({})
+        try:
+            tree = plugin._ugm()
+            assert plugin._ugm() is tree
+            setRequest({})  # the next request
+            assert plugin._ugm() is not tree
+        finally:
+            clearRequest()

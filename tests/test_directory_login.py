@@ -1,6 +1,8 @@
 """Identity federation through the real stack: `make run` with its local slapd and the demo
 directory of docs/domain.md; logins by form and REST; injection; the directory going down."""
 
+from directory_server import BASE
+from directory_server import start_directory
 from instance_process import free_port
 from instance_process import Instance
 
@@ -331,3 +333,69 @@ class TestDirectoryDown:
                 break
             time.sleep(1)
         assert rest_login(instance, "0310001h.parent", DEMO, timeout=10).status_code == 200
+
+
+@pytest.fixture
+def directory_plugin(tmp_path, monkeypatch):
+    """The ENT's plugin outside a site, on a private slapd (no cache: a tree per call)."""
+    from ent.policy.directory import plugin
+    from ent.policy.directory.config import reset_config
+    from zope.component import getGlobalSiteManager
+
+    server = start_directory(tmp_path / "ldap")
+    monkeypatch.setenv("ENT_LDAP_URI", server.uri)
+    monkeypatch.setenv("ENT_LDAP_BIND_DN", server.manager_dn)
+    monkeypatch.setenv("ENT_LDAP_BIND_PASSWORD", server.manager_password)
+    monkeypatch.setenv("ENT_LDAP_BASE", BASE)
+    reset_config()
+    registry = getGlobalSiteManager()
+    factories = (plugin.EnvironmentProps, plugin.EnvironmentUsersConfig, plugin.EnvironmentGroupsConfig)
+    for factory in factories:
+        registry.registerAdapter(factory)
+    yield server, plugin.EntDirectoryPlugin(plugin.PLUGIN_ID)
+    plugin.HEALTH.reset()
+    for factory in factories:
+        registry.unregisterAdapter(factory)
+    server.stop()
+    reset_config()
+
+
+class TestRetryAfterAnOutage:
+    """After an outage the plugin leaves the directory alone for RETRY_AFTER (3 s), no longer."""
+
+    def test_asked_again_after_retry_after(self, directory_plugin):
+        from ent.policy.directory.plugin import RETRY_AFTER
+
+        server, plugin = directory_plugin
+        account = "0310001h.parent"
+        assert plugin.account_active(account) is True
+        server.stop()
+        started = time.monotonic()
+        assert plugin.account_active(account) is None  # cannot tell: the directory is down
+        failed = time.monotonic()
+        assert failed - started < 1
+        server.start()
+        # Back, but within the pause: not asked.
+        assert plugin.account_active(account) is None
+        time.sleep(max(0, started + RETRY_AFTER - 0.5 - time.monotonic()))
+        assert plugin.account_active(account) is None
+        # Right after the pause: asked again.
+        time.sleep(max(0, failed + RETRY_AFTER + 0.1 - time.monotonic()))
+        assert plugin.account_active(account) is True
+
+    def test_pas_plugins_ldap_pause_never_applies(self):
+        """pas.plugins.ldap's own pause (300 s unless PAS_PLUGINS_LDAP_ERROR_LOG_TIMEOUT) lives in
+        the methods its `ldap_error_handler` wraps: the ENT's plugin replaces each of them."""
+        from ent.policy.directory.plugin import EntDirectoryPlugin
+        from pas.plugins.ldap.plugin import LDAPPlugin
+
+        import inspect
+
+        wrapped = {
+            name: attribute
+            for name, attribute in vars(LDAPPlugin).items()
+            if "ldap_error_handler" in getattr(getattr(attribute, "fget", attribute), "__qualname__", "")
+        }
+        assert {"users", "groups", "authenticateCredentials", "enumerateUsers"} <= set(wrapped)
+        for name, attribute in wrapped.items():
+            assert inspect.getattr_static(EntDirectoryPlugin, name) is not attribute, name

@@ -24,10 +24,12 @@ from node.ext.ldap.interfaces import ILDAPUsersConfig
 from node.ext.ldap.properties import BINARY_DEFAULTS
 from node.ext.ldap.properties import MULTIVALUED_DEFAULTS
 from node.ext.ldap.scope import ONELEVEL
-from pas.plugins.ldap import plugin as ldap_plugin
 from pas.plugins.ldap.cache import RequestPluginCache
+from pas.plugins.ldap.cache import VolatilePluginCache
 from pas.plugins.ldap.interfaces import ICacheSettingsRecordProvider
 from pas.plugins.ldap.interfaces import IPluginCacheHandler
+from pas.plugins.ldap.interfaces import VALUE_NOT_CACHED
+from pas.plugins.ldap.plugin import LDAPPlugin
 from Products.PlonePAS.interfaces.group import IGroupIntrospection
 from Products.PlonePAS.plugins.group import PloneGroup
 from Products.PluggableAuthService.interfaces.plugins import IAuthenticationPlugin
@@ -50,8 +52,11 @@ PLUGIN_ID = "ent-directory"
 PLUGIN_TITLE = "ENT directory (LDAP)"
 #: Seconds during which a failed directory is not asked again (pas.plugins.ldap waits 300 s
 #: by default, which would keep logins failing for five minutes after slapd is back).
+#: pas.plugins.ldap's own pause (PAS_PLUGINS_LDAP_ERROR_LOG_TIMEOUT, read when its plugin
+#: module is imported) is not set: it only applies to the methods its `ldap_error_handler`
+#: wraps (`users`, `groups`, `authenticateCredentials`, `enumerateUsers`), which
+#: `EntDirectoryPlugin` replaces with `HEALTH` (tests/test_directory_login.py).
 RETRY_AFTER = 3.0
-ldap_plugin.LDAP_ERROR_LOG_TIMEOUT = RETRY_AFTER
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
 SEARCH_TEXT = re.compile(r"^[\w .@'-]+$", re.UNICODE)
 MIN_SEARCH = 3
@@ -140,11 +145,8 @@ HEALTH = DirectoryHealth()
 
 
 @implementer(IEntDirectoryPlugin)
-class EntDirectoryPlugin(ReadOnlyDirectory, ldap_plugin.LDAPPlugin):
+class EntDirectoryPlugin(ReadOnlyDirectory, LDAPPlugin):
     meta_type = "ENT Directory Plugin"
-
-    def _failed_recently(self):
-        return HEALTH.failed_recently()
 
     def _principals(self, kind):
         """pas.plugins.ldap's `users` or `groups` node; None without or while the directory fails."""
@@ -163,6 +165,7 @@ class EntDirectoryPlugin(ReadOnlyDirectory, ldap_plugin.LDAPPlugin):
         return self._principals("groups")
 
     def authenticateCredentials(self, credentials):
+        # Not super(): pas.plugins.ldap's would count any error as an outage, per thread.
         login, password = credentials.get("login"), credentials.get("password")
         if not current_config().enabled or not is_login(login):
             return None
@@ -211,7 +214,8 @@ class EntDirectoryPlugin(ReadOnlyDirectory, ldap_plugin.LDAPPlugin):
             ugm_group = groups[group_id]
         except KeyError:
             return None
-        # The rest as pas.plugins.ldap does it: a PloneGroup with properties, groups, roles.
+        # The rest is pas.plugins.ldap's, copied: it builds the group inside getGroupById,
+        # after its listing, with no piece of its own to call.
         group = PloneGroup(ugm_group.id, ugm_group.attrs.get("title", None)).__of__(self)
         pas = self._getPAS()
         plugins = pas.plugins
@@ -427,40 +431,38 @@ class EnvironmentGroupsConfig:
         self.queryFilter = config.groups_filter
 
 
-@implementer(IPluginCacheHandler)
-@adapter(IEntDirectoryPlugin)
-class ProcessCache(RequestPluginCache):
-    """The directory tree, kept per worker thread for ENT_LDAP_CACHE_SECONDS.
+class DirectoryTreeCache(VolatilePluginCache):
+    """pas.plugins.ldap's volatile cache: the directory tree, kept per worker thread, fresh
+    for ENT_LDAP_CACHE_SECONDS (not its 10 s) and never past an outage.
 
     A logged-in page then asks the directory nothing while the tree is fresh. With
     ENT_MEMCACHED, node.ext.ldap also keeps search results in memcached across processes.
+    `get` and `set` are restated because upstream's freshness is a module constant and its
+    entry has no room for the outage generation.
     """
 
     def get(self):
-        seconds = current_config().cache_seconds
-        cached = getattr(self.context, self._key(), None)
-        if (
-            seconds
-            and cached is not None
-            and cached[1] == HEALTH.generation  # built before an outage: dead connection
-            and time.monotonic() - cached[0] < seconds
-        ):
-            return cached[2]
-        if cached is not None and cached[1] != HEALTH.generation:
+        try:
+            built, generation, tree = getattr(self.context, self._key())
+        except AttributeError:
+            return VALUE_NOT_CACHED
+        if generation != HEALTH.generation:  # built before an outage: dead connections
             self.invalidate()
-        return super().get()
+            return VALUE_NOT_CACHED
+        if time.monotonic() - built >= current_config().cache_seconds:
+            return VALUE_NOT_CACHED
+        return tree
 
     def set(self, value):
-        super().set(value)
-        if current_config().cache_seconds:
-            setattr(self.context, self._key(), (time.monotonic(), HEALTH.generation, value))
+        setattr(self.context, self._key(), (time.monotonic(), HEALTH.generation, value))
 
-    def invalidate(self):
-        super().invalidate()
-        try:
-            delattr(self.context, self._key())
-        except AttributeError:
-            pass
+
+@implementer(IPluginCacheHandler)
+@adapter(IEntDirectoryPlugin)
+def directory_tree_cache(plugin):
+    """The plugin's cache of its directory tree: with ENT_LDAP_CACHE_SECONDS=0,
+    pas.plugins.ldap's cache of one request."""
+    return DirectoryTreeCache(plugin) if current_config().cache_seconds else RequestPluginCache(plugin)
 
 
 class MemcachedServers:
