@@ -15,7 +15,7 @@ SYSTEM_PACKAGES := gcc libc6-dev libldap2-dev libsasl2-dev slapd ldap-utils
 DEBIAN_PYTHON_PACKAGES := python3-dev python3-venv
 TEST_SYSTEM_PACKAGES := memcached chromium chromium-driver
 
-RUN_INPUTS := requirements.txt constraints.txt src/ent.policy/pyproject.toml src/ent.theme/pyproject.toml
+RUN_INPUTS := requirements.txt constraints.txt src/ent.policy/pyproject.toml src/ent.theme/pyproject.toml src/ent.server/pyproject.toml
 
 .PHONY: help
 help: ## List the targets

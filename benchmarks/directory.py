@@ -73,7 +73,7 @@ END = "<!-- directory-benchmark:end -->"
 SLAPD = "/usr/sbin/slapd"
 BASE = "dc=ent,dc=local"  # the default of `ent-directory generate` and of the local directory
 SCHOOL = "0310001h"
-PARENTS_PER_SCHOOL = 600  # ent.policy.directory.generate.SCALE_COUNTS["parent"]
+PARENTS_PER_SCHOOL = 600  # ent.server.ldif.SCALE_COUNTS["parent"]
 LOCAL_USER = "bench.local"
 JSON_HEADERS = {"Accept": "application/json"}
 log = bench.log

@@ -59,7 +59,7 @@ CACHE_OBJECTS = 1_000_000
 COUNTY_SHARE = 0.10
 EVENT_SHARE = 0.20
 DAYS = 365
-PARENTS_PER_SCHOOL = 600  # ent.policy.directory.generate.SCALE_COUNTS["parent"]
+PARENTS_PER_SCHOOL = 600  # ent.server.ldif.SCALE_COUNTS["parent"]
 ALL_SCHOOL_PROFILES = ("student", "parent", "teacher", "staff", "principal", "attee")
 #: (weight, audience, how many targeted schools: 0 = none/every school) of each kind of item.
 AUDIENCES = {
@@ -221,7 +221,7 @@ def counts_by_type(items):
 
 
 def main(app):
-    from ent.policy.instance import settings as settings_module
+    from ent.server import settings as settings_module
 
     count, seed, immediate = (int(value) for value in script_args("feed_items.py"))
     settings = settings_module.load(os.environ, os.environ.get("ENT_HOME") or os.getcwd())

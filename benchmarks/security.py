@@ -275,8 +275,8 @@ def measure_pages(args, clients, tokens, paths, deadline, figures):
 
 def accounts(args):
     """The demo's accounts: those of the successful log-ins, those of the wrong passwords."""
-    from ent.policy.directory.generate import read_schools
     from ent.policy.schools.importer import PACKAGED_SCHOOLS
+    from ent.server.ldif import read_schools
 
     uais = sorted(uai.lower() for uai, _ in read_schools(PACKAGED_SCHOOLS))
     wrong = [f"{uai}.{profile}" for profile in WRONG_PROFILES for uai in uais]

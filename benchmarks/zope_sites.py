@@ -18,14 +18,14 @@ pointing at the temporary instance folder that ZOPE_CONF was rendered for:
                            first, on a few rows
 
 Every site is created by the very function `make run` uses on its first run
-(ent.policy.instance.site.ensure_site). A plain Plone site is that same call with only
+(ent.server.site.ensure_site). A plain Plone site is that same call with only
 the three profiles of Plone's classic distribution and no demo. Prints one line
 `BENCH-RESULT <json>` on stdout.
 """
 
 from Acquisition import aq_base
-from ent.policy.instance import settings as settings_module
-from ent.policy.instance import site as site_module
+from ent.server import settings as settings_module
+from ent.server import site as site_module
 from zope.globalrequest import setRequest
 
 import dataclasses

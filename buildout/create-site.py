@@ -10,8 +10,8 @@ admin's password to ENT_ADMIN_PASSWORD). buildout.cfg's zope.conf sets ENT_HOME 
 project, for its settings) and ENT_VAR_DIR (the buildout's var/).
 """
 
-from ent.policy.instance import settings as settings_module
-from ent.policy.instance import site as site_module
+from ent.server import settings as settings_module
+from ent.server import site as site_module
 
 import os
 import sys

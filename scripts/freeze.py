@@ -9,7 +9,7 @@ from importlib.metadata import distributions
 import re
 
 
-OWN = {"ent-policy", "ent-theme"}
+OWN = {"ent-policy", "ent-theme", "ent-server"}
 
 
 def normalized(name):

@@ -1,10 +1,10 @@
 """A real OpenLDAP server for the tests, started with the product's own machinery."""
 
-from ent.policy.directory.generate import DEMO_COUNTS
-from ent.policy.directory.generate import directory_entries
-from ent.policy.directory.generate import write_ldif
 from ent.policy.directory.shape import Shape
-from ent.policy.directory.slapd import LocalDirectory
+from ent.server.ldif import DEMO_COUNTS
+from ent.server.ldif import directory_entries
+from ent.server.ldif import write_ldif
+from ent.server.services.slapd import LocalDirectory
 from instance_process import free_port
 
 import secrets

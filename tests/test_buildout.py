@@ -34,7 +34,16 @@ BUILDOUT_TIMEOUT = 1500  # s; an empty cache takes about 8 minutes here
 SITE_TIMEOUT = 600
 START_TIMEOUT = 120
 STOP_TIMEOUT = 60
-EGGS = {"Plone", "plone.restapi", "pas.plugins.ldap", "collective.easyform", "waitress", "ent.policy", "ent.theme"}
+EGGS = {
+    "Plone",
+    "plone.restapi",
+    "pas.plugins.ldap",
+    "collective.easyform",
+    "waitress",
+    "ent.policy",
+    "ent.theme",
+    "ent.server",
+}
 
 
 def load_versions_cfg_script(project: Path):
@@ -147,8 +156,12 @@ def test_buildout_cfg_pins_everything_and_uses_the_registry_only(project):
     assert buildout["allow-picked-versions"].strip() == "false"
     assert "index" not in buildout and "find-links" not in buildout  # the registry's default index
     assert buildout["use-dependency-links"].strip() == "false"
-    assert lines(buildout["develop"]) == ["${ent:project}/src/ent.policy", "${ent:project}/src/ent.theme"]
-    for folder in ("ent.policy", "ent.theme"):
+    assert lines(buildout["develop"]) == [
+        "${ent:project}/src/ent.policy",
+        "${ent:project}/src/ent.theme",
+        "${ent:project}/src/ent.server",
+    ]
+    for folder in ("ent.policy", "ent.theme", "ent.server"):
         assert (project / "src" / folder / "pyproject.toml").is_file()
 
 
@@ -161,7 +174,7 @@ def test_buildout_cfg_instance_part(project):
     assert instance["http-address"].strip() == "${ent:http-address}"
     assert re.fullmatch(r"127\.0\.0\.1:\d+", cfg["ent"]["http-address"].strip())
     pins = constraint_pins(project)
-    for name in EGGS - {"ent.policy", "ent.theme"}:
+    for name in EGGS - {"ent.policy", "ent.theme", "ent.server"}:
         assert normalized(name) in pins
 
 

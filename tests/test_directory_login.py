@@ -183,7 +183,7 @@ class TestInjection:
 class TestCaching:
     def test_a_logged_in_page_asks_the_directory_nothing_once_warm(self, instance):
         from ent.policy.directory.shape import Shape
-        from ent.policy.directory.slapd import LocalDirectory
+        from ent.server.services.slapd import LocalDirectory
 
         folder = instance.var / "ldap"
         port = int((folder / "uri").read_text().strip().rsplit(":", 1)[1])

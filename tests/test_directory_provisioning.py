@@ -162,10 +162,10 @@ def test_demo_accounts_log_in(server):
 def test_scale_directory_shape(tmp_path):
     """The scale generator: per school 450 pupils, 600 parents, 45 teachers, 12 staff,
     3 principals, 8 ATTEE; 500 County staff (115,264 entries for the 103-row file)."""
-    from ent.policy.directory.generate import directory_entries
-    from ent.policy.directory.generate import SCALE_COUNTS
-    from ent.policy.directory.generate import SCALE_COUNTY_STAFF
     from ent.policy.directory.shape import Shape
+    from ent.server.ldif import directory_entries
+    from ent.server.ldif import SCALE_COUNTS
+    from ent.server.ldif import SCALE_COUNTY_STAFF
 
     shape = Shape.from_base("dc=ent,dc=test")
     entries = list(

@@ -188,7 +188,7 @@ class TestPages:
 
 class TestAccountUrlSetting:
     def test_http_and_https_only(self, project):
-        from ent.policy.instance import settings as settings_module
+        from ent.server import settings as settings_module
 
         assert settings_module.load({"ENT_ACCOUNT_URL": ACCOUNT_URL}, project)
         for bad in ("javascript:alert(1)", "ftp://compte.example/", "compte.example", "https://"):

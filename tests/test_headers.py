@@ -106,7 +106,7 @@ class TestEveryResponse:
 
 
 def test_trusted_proxy_setting(project):
-    from ent.policy.instance import settings as settings_module
+    from ent.server import settings as settings_module
 
     assert settings_module.load({}, project).trusted_proxy is None
     assert settings_module.load({"ENT_TRUSTED_PROXY": "10.0.0.2"}, project).trusted_proxy == "10.0.0.2"
@@ -121,8 +121,8 @@ def test_trusted_proxy_setting(project):
 
 
 def test_waitress_is_given_the_proxy(project):
-    from ent.policy.instance import settings as settings_module
-    from ent.policy.instance.cli import proxy_settings
+    from ent.server import settings as settings_module
+    from ent.server.commands.instance import proxy_settings
     from waitress.adjustments import Adjustments
 
     assert proxy_settings(settings_module.load({}, project)) == {}

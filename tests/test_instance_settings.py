@@ -1,8 +1,8 @@
 """The ENT_* settings and the configuration they render (unit level, no server)."""
 
-from ent.policy.instance import files
-from ent.policy.instance import settings as settings_module
-from ent.policy.instance.cli import main
+from ent.server import files
+from ent.server import settings as settings_module
+from ent.server.commands.instance import main
 from instance_process import free_port
 
 import configparser

@@ -82,8 +82,8 @@ class TestSettings:
         assert read_config({"ENT_DIGEST_HOUR": "off"}).digest_hour is None
 
     def test_checked_with_the_instance_settings(self, project):
-        from ent.policy.instance.settings import load
-        from ent.policy.instance.settings import SettingsError
+        from ent.server.settings import load
+        from ent.server.settings import SettingsError
 
         with pytest.raises(SettingsError, match="ENT_SMTP_PORT='x'"):
             load({"ENT_SMTP_PORT": "x"}, project)

@@ -6,7 +6,7 @@ of zope.ini on its own (what guards any other server).
 
 from ent.policy.hardening.bodylimit import BodyLimit
 from ent.policy.hardening.bodylimit import MB
-from ent.policy.instance import settings as settings_module
+from ent.server import settings as settings_module
 from instance_process import free_port
 from instance_process import Instance
 
@@ -224,7 +224,7 @@ class TestSetting:
             settings_module.load({"ENT_MAX_UPLOAD_MB": value}, project)
 
     def test_rendered_into_zope_ini(self, project, tmp_path):
-        from ent.policy.instance import files
+        from ent.server import files
 
         settings = settings_module.load({"ENT_MAX_UPLOAD_MB": "7", "ENT_VAR_DIR": str(tmp_path / "var")}, project)
         text = files.write_instance(settings).read_text()

@@ -9,7 +9,7 @@ from packaging.version import Version
 import re
 
 
-OWN = {"ent-policy", "ent-theme"}
+OWN = {"ent-policy", "ent-theme", "ent-server"}
 
 
 def normalized(name):

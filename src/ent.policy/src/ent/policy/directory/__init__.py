@@ -1,2 +1,3 @@
-"""The directory (LDAP): its shape, the private slapd of the demo and the tests, the demo
-and scale directories, and provisioning from CSV. See docs/directory.md."""
+"""The directory (LDAP): its shape, its configuration, the PAS plugin, and provisioning
+from CSV. The private slapd and the demo and scale LDIF are ent.server's. See
+docs/directory.md."""

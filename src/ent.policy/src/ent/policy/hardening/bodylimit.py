@@ -1,19 +1,14 @@
 """Request bodies bounded by ENT_MAX_UPLOAD_MB: a 413 with a message, before the body is read.
 
-Two guards, one message:
-- waitress (`ent-instance`) refuses a body over the limit itself, at the headers when a
-  Content-Length announces it, or while receiving a chunked body: the rest is never read.
-  `EntChannel` makes that answer ours (waitress's own says "exceeds max_body of …").
-- `BodyLimit`, a WSGI filter in the pipeline of zope.ini, does the same for any other
-  server (`runwsgi`): the Content-Length is checked before the body is touched; a body
-  without one (chunked) is counted while it is read and refused past the limit.
+`BodyLimit`, a WSGI filter in the pipeline of zope.ini (`[filter:bodylimit]`), works under
+any server (`runwsgi`): the Content-Length is checked before the body is touched; a body
+without one (chunked) is counted while it is read and refused past the limit. Under
+`ent-instance`, waitress refuses such a body itself, with the same answer
+(ent.server.bodylimit).
 """
 
 from .headers import security_headers
 from tempfile import SpooledTemporaryFile
-from waitress.channel import HTTPChannel
-from waitress.parser import HTTPRequestParser
-from waitress.utilities import RequestEntityTooLarge
 
 import json
 
@@ -100,39 +95,3 @@ def filter_factory(global_conf, max_upload_mb=str(DEFAULT_MAX_UPLOAD_MB)):
         return BodyLimit(app, max_bytes)
 
     return make_filter
-
-
-class BodyTooLargeError(RequestEntityTooLarge):
-    """waitress's refusal of a body over the limit, with the ENT's message and headers."""
-
-    def __init__(self, limit_bytes, accept="", path=""):
-        super().__init__(too_large_message(limit_bytes))
-        self.limit_bytes, self.accept, self.path = limit_bytes, accept, path
-
-    def to_response(self, ident=None):
-        status, headers, body = too_large_response(self.limit_bytes, self.accept, self.path)
-        # waitress adds its own Content-Length and Connection.
-        headers = [(name, value) for name, value in headers if name not in ("Content-Length", "Connection")]
-        return status, headers, body
-
-
-class EntRequestParser(HTTPRequestParser):
-    def received(self, data):
-        consumed = super().received(data)
-        if isinstance(self.error, RequestEntityTooLarge) and not isinstance(self.error, BodyTooLargeError):
-            # waitress refuses at max_request_body_size, which `waitress_limit` sets one
-            # byte above the limit.
-            self.error = BodyTooLargeError(
-                self.adj.max_request_body_size - 1, self.headers.get("ACCEPT", ""), getattr(self, "path", "")
-            )
-        return consumed
-
-
-class EntChannel(HTTPChannel):
-    parser_class = EntRequestParser
-
-
-def waitress_limit(max_upload_mb: int) -> int:
-    """waitress's max_request_body_size for ENT_MAX_UPLOAD_MB: it refuses a body of that
-    size or more, so one byte above the limit."""
-    return max_upload_mb * MB + 1

@@ -10,10 +10,10 @@ A bad setting, a taken port or a second instance on the same var/ folder is repo
 one line on stderr with exit status 2 (settings) or 1 (the rest), before var/ is touched.
 """
 
-from . import files
-from . import settings as settings_module
-from . import site as site_module
-from ent.policy.directory.slapd import DirectoryError
+from ent.server import files
+from ent.server import settings as settings_module
+from ent.server import site as site_module
+from ent.server.services.slapd import DirectoryError
 from zc.lockfile import LockError
 from ZConfig import ConfigurationError as ZConfigError
 
@@ -54,11 +54,13 @@ def start_directory(settings):
     """Start the local directory (var/ldap) unless ENT_LDAP_URI names one; return it."""
     if not settings.local_directory:
         return None
-    from ent.policy.directory import local
     from ent.policy.directory.config import reset_config
+    from ent.server.services import local_directory
 
-    server = local.start(settings.var / "ldap", settings.demo, settings.demo_password, port=settings.ldap_port, say=say)
-    os.environ.update(local.environment(server))
+    server = local_directory.start(
+        settings.var / "ldap", settings.demo, settings.demo_password, port=settings.ldap_port, say=say
+    )
+    os.environ.update(local_directory.environment(server))
     reset_config()
     say(f"local directory (slapd) on {server.uri}")
     return server
@@ -96,8 +98,8 @@ def proxy_settings(settings) -> dict:
 
 
 def serve(settings, application, sock):
-    from ent.policy.hardening.bodylimit import EntChannel
-    from ent.policy.hardening.bodylimit import waitress_limit
+    from ent.server.bodylimit import EntChannel
+    from ent.server.bodylimit import waitress_limit
     from waitress import create_server
 
     # A body over ENT_MAX_UPLOAD_MB is refused by waitress before it is read (413).

@@ -11,8 +11,8 @@ Exit status: 0 when every row went in, 1 when rows were rejected, 2 when nothing
 imported (bad file, instance unreachable, refused).
 """
 
-from ent.policy.instance import settings as settings_module
-from ent.policy.instance.site import password_file
+from ent.server import settings as settings_module
+from ent.server.site import password_file
 
 import argparse
 import os

@@ -1,13 +1,13 @@
 """The local directory of `make run`: a private slapd under var/ldap, when ENT_LDAP_URI
 names no existing directory. With the demo, it holds the demo directory of docs/domain.md."""
 
-from .generate import DEMO_COUNTS
-from .generate import directory_entries
-from .generate import read_schools
-from .generate import write_ldif
-from .shape import Shape
-from .slapd import LocalDirectory
+from ent.policy.directory.shape import Shape
 from ent.policy.schools.importer import PACKAGED_SCHOOLS
+from ent.server.ldif import DEMO_COUNTS
+from ent.server.ldif import directory_entries
+from ent.server.ldif import read_schools
+from ent.server.ldif import write_ldif
+from ent.server.services.slapd import LocalDirectory
 from pathlib import Path
 
 import os

@@ -5,8 +5,8 @@ a loopback port only, and it is not the system service. `make run` starts it whe
 ENT_LDAP_URI names an existing directory, and stops it when the instance stops.
 """
 
-from .shape import hash_password
-from .shape import Shape
+from ent.policy.directory.shape import hash_password
+from ent.policy.directory.shape import Shape
 from pathlib import Path
 
 import os
@@ -21,7 +21,7 @@ SLAPADD = "/usr/sbin/slapadd"
 SCHEMAS = ("core", "cosine", "inetorgperson", "nis")
 
 CONFIG = """\
-# Private slapd of the ENT, written by ent.policy.directory.slapd. Do not edit.
+# Private slapd of the ENT, written by ent.server.services.slapd. Do not edit.
 {includes}
 modulepath /usr/lib/ldap
 moduleload back_mdb

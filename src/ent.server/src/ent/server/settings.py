@@ -49,11 +49,11 @@ class Settings:
     ldap_uri: str | None
     ldap_port: int | None
     demo_password: str = field(repr=False, default="")
-    #: Largest request body accepted, in MB (ent.policy.hardening.bodylimit).
+    #: Largest request body accepted, in MB (ent.policy.hardening.bodylimit, ent.server.bodylimit).
     max_upload_mb: int = 50
     #: Address of the reverse proxy in front of the ENT, whose X-Forwarded-Proto (HSTS,
     #: URLs) and X-Forwarded-For (the visitor's address: log-in throttling, access log)
-    #: waitress believes (instance.cli.proxy_settings).
+    #: waitress believes (commands.instance.proxy_settings).
     trusted_proxy: str | None = None
 
     @property

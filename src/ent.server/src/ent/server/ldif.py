@@ -6,10 +6,10 @@ Demo: for every school of the data file, one account per profile named `{uai}.{p
 Scale: the same shape with many accounts per profile (`{uai}.{profile}.{n}`).
 """
 
-from .shape import group_entry
-from .shape import hash_password
-from .shape import person_entry
 from collections import defaultdict
+from ent.policy.directory.shape import group_entry
+from ent.policy.directory.shape import hash_password
+from ent.policy.directory.shape import person_entry
 from ent.policy.groups import COUNTY_ADMINS
 from ent.policy.groups import COUNTY_EDITORS
 from ent.policy.groups import county_group

@@ -1,7 +1,7 @@
 """`ent-directory`: the directory's command line.
 
     ent-directory import FILE [--full] [--dry-run] [--password-env VAR]
-        people from a CSV into the directory (see provisioning.py, docs/directory.md)
+        people from a CSV into the directory (see ent.policy.directory.provisioning, docs/directory.md)
     ent-directory generate {demo,scale} FILE.ldif
         the demo directory, or the scale directory of the benchmarks (~115,000 accounts)
     ent-directory load FILE.ldif
@@ -12,23 +12,23 @@ or, without it, the local directory of `make run` in var/ldap (its server must r
 `import`). Exit status: 0 done, 1 rows rejected, 2 nothing done.
 """
 
-from . import local
-from .config import DirectoryConfigError
-from .config import read_config
-from .generate import DEMO_COUNTS
-from .generate import directory_entries
-from .generate import read_schools
-from .generate import SCALE_COUNTS
-from .generate import SCALE_COUNTY_STAFF
-from .generate import write_ldif
-from .provisioning import Directory
-from .provisioning import provision
-from .shape import Shape
-from .slapd import DirectoryError
-from .slapd import LocalDirectory
 from ent.policy.csvfiles import ImportFileError
-from ent.policy.instance import settings as settings_module
+from ent.policy.directory.config import DirectoryConfigError
+from ent.policy.directory.config import read_config
+from ent.policy.directory.provisioning import Directory
+from ent.policy.directory.provisioning import provision
+from ent.policy.directory.shape import Shape
 from ent.policy.schools.importer import PACKAGED_SCHOOLS
+from ent.server import settings as settings_module
+from ent.server.ldif import DEMO_COUNTS
+from ent.server.ldif import directory_entries
+from ent.server.ldif import read_schools
+from ent.server.ldif import SCALE_COUNTS
+from ent.server.ldif import SCALE_COUNTY_STAFF
+from ent.server.ldif import write_ldif
+from ent.server.services import local_directory
+from ent.server.services.slapd import DirectoryError
+from ent.server.services.slapd import LocalDirectory
 from pathlib import Path
 
 import argparse
@@ -56,7 +56,7 @@ def connect(settings):
     uri_file = folder / "uri"
     if not uri_file.exists():
         raise DirectoryError(f"no local directory in {folder}: start the ENT (make run) or set ENT_LDAP_URI")
-    shape = Shape.from_base(local.DEFAULT_BASE)
+    shape = Shape.from_base(local_directory.DEFAULT_BASE)
     password = (folder / "manager-password").read_text(encoding="utf-8").strip()
     return Directory(uri_file.read_text().strip(), f"cn=admin,{shape.base}", password, shape)
 
@@ -133,7 +133,10 @@ def command_load(args, settings):
     folder = settings.var / "ldap"
     try:
         server = LocalDirectory(
-            folder, 0, Shape.from_base(local.DEFAULT_BASE), local.secret_file(folder / "manager-password")
+            folder,
+            0,
+            Shape.from_base(local_directory.DEFAULT_BASE),
+            local_directory.secret_file(folder / "manager-password"),
         )
         if server.pid() is not None:
             return fail(f"the local directory in {folder} is running: stop the ENT first (make stop)")
@@ -161,7 +164,7 @@ def main(argv=None):
     generating.add_argument("kind", choices=("demo", "scale"))
     generating.add_argument("file")
     generating.add_argument("--schools", default=str(PACKAGED_SCHOOLS), help="schools file (official format)")
-    generating.add_argument("--base", default=local.DEFAULT_BASE)
+    generating.add_argument("--base", default=local_directory.DEFAULT_BASE)
     loading = commands.add_parser("load", help="replace the local directory's content by an LDIF (instance stopped)")
     loading.add_argument("file")
     args = parser.parse_args(argv)
