@@ -100,7 +100,7 @@ class TestEffectiveDate:
         assert outbox.pending() == []  # nor in today's digest
         transaction.begin()
         assert len(deferred_jobs(store_of(site))) == 1 and len(store_of(site).jobs) == 0
-        from ent.policy.notifications.services import status
+        from ent.policy.notifications.status import status
 
         assert status(site, config)["deferred"] == 1  # what a Manager sees in @notifications
 

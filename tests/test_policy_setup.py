@@ -61,7 +61,7 @@ class TestInstall:
 
     def test_upgrade_from_1002_keywords(self, portal, setup_tool):
         """1002 → 1003: the site's own keywords vocabulary (what the reader may see)."""
-        from ent.policy.vocabularies import reader_keywords
+        from ent.policy.vocabularies.keywords import reader_keywords
         from zope.schema.interfaces import IVocabularyFactory
 
         registry = portal.getSiteManager()

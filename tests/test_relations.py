@@ -1,4 +1,4 @@
-"""REST serializes only the related items the reader may view (ent.policy.browser.relations).
+"""REST serializes only the related items the reader may view (ent.policy.serializers.relations).
 
 The audience matrix (test_audience_matrix.py) proves it over HTTP for `relatedItems`, a
 relation list; this checks both serializers, list and single relation, on their own.

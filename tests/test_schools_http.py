@@ -59,6 +59,8 @@ class TestDirectory:
         assert data["items_total"] == 2
         aspet = data["items"][0]
         assert aspet == {
+            "@id": f"{site}/colleges/0310001h",
+            "@type": "School",
             "uai": "0310001H",
             "title": "Collège Armand Latour",
             "commune": "Aspet",
@@ -110,6 +112,65 @@ class TestDirectory:
         assert data["@type"] == "School"
         assert data["uai"] == "0310001H"
         assert data["is_folderish"] is True
+
+
+class TestDirectoryBatching:
+    """@schools batched as plone.restapi's @search: b_start, b_size, items_total, batching."""
+
+    def test_one_batch_has_no_batching_links(self, site):
+        data = requests.get(f"{site}/@schools", headers=JSON, timeout=30).json()
+        assert data["@id"] == f"{site}/@schools"
+        assert data["items_total"] == 2
+        assert "batching" not in data
+
+    def test_batches_of_one(self, site):
+        url = f"{site}/@schools"
+        first = requests.get(url, params={"b_size": 1}, headers=JSON, timeout=30).json()
+        assert [item["uai"] for item in first["items"]] == ["0310001H"]
+        assert first["items_total"] == 2
+        assert first["batching"] == {
+            "@id": f"{url}?b_size=1",
+            "first": f"{url}?b_start=0&b_size=1",
+            "last": f"{url}?b_start=1&b_size=1",
+            "next": f"{url}?b_start=1&b_size=1",
+        }
+        second = requests.get(first["batching"]["next"], headers=JSON, timeout=30).json()
+        assert [item["uai"] for item in second["items"]] == ["0310003K"]
+        assert second["items_total"] == 2
+        assert second["batching"]["prev"] == f"{url}?b_start=0&b_size=1"
+        assert "next" not in second["batching"]
+
+    def test_filters_are_kept_in_the_links(self, site):
+        data = requests.get(f"{site}/@schools", params={"q": "collège", "b_size": 1}, headers=JSON, timeout=30).json()
+        assert data["@id"] == f"{site}/@schools?q=coll%C3%A8ge"
+        assert data["batching"]["next"] == f"{site}/@schools?b_start=1&q=coll%C3%A8ge&b_size=1"
+
+    def test_past_the_end(self, site):
+        data = requests.get(f"{site}/@schools", params={"b_start": 10}, headers=JSON, timeout=30).json()
+        assert data["items"] == []
+        assert data["items_total"] == 2
+
+    def test_a_big_batch_size_is_one_batch(self, site):
+        # plone.restapi sets no upper bound on b_size: everything in one batch.
+        data = requests.get(f"{site}/@schools", params={"b_size": 100000}, headers=JSON, timeout=30).json()
+        assert [item["uai"] for item in data["items"]] == ["0310001H", "0310003K"]
+        assert "batching" not in data
+
+    @pytest.mark.parametrize(
+        "params, message",
+        [
+            ({"b_start": "two"}, "Invalid b_start: Not an integer"),
+            ({"b_size": "many"}, "Invalid b_size: Not an integer"),
+            ({"b_start": -1}, "b_size must be positive and b_start not negative"),
+            ({"b_size": 0}, "b_size must be positive and b_start not negative"),
+            ({"b_size": -1}, "b_size must be positive and b_start not negative"),
+        ],
+    )
+    def test_bad_batch_parameters(self, site, params, message):
+        response = requests.get(f"{site}/@schools", params=params, headers=JSON, timeout=30)
+        assert response.status_code == 400
+        assert response.json()["type"] == "BadRequest"
+        assert response.json()["message"] == message
 
 
 class TestImportEndpoint:

@@ -13,7 +13,6 @@ from ent.policy.groups import PROFILE_TITLES
 from plone import api
 from plone.app.users.browser.passwordpanel import PasswordPanel
 from plone.app.users.browser.userdatapanel import UserDataPanel
-from plone.restapi.services.users.add import UsersPost
 from Products.CMFPlone.browser.login import login as plone_login
 from Products.CMFPlone.browser.login.login_help import LoginHelpForm
 from Products.CMFPlone.browser.login.password_reset import PasswordResetToolView
@@ -94,12 +93,3 @@ class MailPasswordTemplate(PasswordResetToolView):
             raise ValueError(read_only_message())
         return self.index(*args, **kw)
 
-
-class EntUsersPost(UsersPost):
-    """POST @users/{id}/reset-password: refused for a directory account (403)."""
-
-    def update_password(self, data):
-        if is_directory_account(self.params[0]):
-            self.request.response.setStatus(403)
-            return {"error": {"type": "Forbidden", "message": read_only_message()}}
-        return super().update_password(data)

@@ -1,13 +1,9 @@
 """The schools directory: every school the person asking may see, filtered.
 
-One function serves the HTML page (`@@schools-directory`) and the REST `@schools`.
+One search serves the HTML page (`@@schools-directory`) and the REST `@schools` (batched).
 """
 
 from plone import api
-from zope.interface import provider
-from zope.schema.interfaces import IVocabularyFactory
-from zope.schema.vocabulary import SimpleTerm
-from zope.schema.vocabulary import SimpleVocabulary
 
 import unicodedata
 
@@ -19,7 +15,10 @@ def folded(text) -> str:
 
 
 def school_entry(brain) -> dict:
+    """A school as the directory lists it; `@id` and `@type` as plone.restapi names content."""
     return {
+        "@id": brain.getURL(),
+        "@type": brain.portal_type,
         "uai": brain.school_uai,
         "title": brain.Title,
         "commune": brain.school_commune,
@@ -29,22 +28,26 @@ def school_entry(brain) -> dict:
     }
 
 
-def find_schools(commune: str | None = None, q: str | None = None) -> list[dict]:
-    """Schools sorted by name; `commune` matches the commune, `q` part of the name or the UAI.
+def matching_schools(commune: str | None = None, q: str | None = None) -> list:
+    """The catalog entries of the schools sorted by name; `commune` matches the commune, `q`
+    part of the name or the UAI.
 
     Both ignore case and accents. Security applies: only schools the caller may see.
     """
     brains = api.content.find(portal_type="School", sort_on="sortable_title")
     wanted_commune = folded(commune)
     wanted_text = folded(q)
-    schools = []
-    for brain in brains:
-        if wanted_commune and folded(brain.school_commune) != wanted_commune:
-            continue
-        if wanted_text and wanted_text not in folded(brain.Title) and wanted_text not in folded(brain.school_uai):
-            continue
-        schools.append(school_entry(brain))
-    return schools
+    return [
+        brain
+        for brain in brains
+        if (not wanted_commune or folded(brain.school_commune) == wanted_commune)
+        and (not wanted_text or wanted_text in folded(brain.Title) or wanted_text in folded(brain.school_uai))
+    ]
+
+
+def find_schools(commune: str | None = None, q: str | None = None) -> list[dict]:
+    """The entries of `matching_schools`."""
+    return [school_entry(brain) for brain in matching_schools(commune, q)]
 
 
 def communes() -> list[str]:
@@ -52,18 +55,3 @@ def communes() -> list[str]:
     brains = api.content.find(portal_type="School")
     return sorted({brain.school_commune for brain in brains if brain.school_commune}, key=folded)
 
-
-@provider(IVocabularyFactory)
-def schools_vocabulary(context=None):
-    """Every school of the portal: UAI → "name (commune)", for choosing schools in forms."""
-    catalog = api.portal.get_tool("portal_catalog")
-    brains = catalog.unrestrictedSearchResults(portal_type="School", sort_on="sortable_title")
-    return SimpleVocabulary(
-        [
-            SimpleTerm(
-                brain.school_uai, brain.school_uai, f"{brain.Title} ({brain.school_commune or brain.school_uai})"
-            )
-            for brain in brains
-            if brain.school_uai
-        ]
-    )

@@ -4,7 +4,7 @@ see."""
 
 from ent.policy.hardening.links import clear_unsafe_links
 from ent.policy.logins.setup import upgrade_logins
-from ent.policy.vocabularies import register_keywords_vocabulary
+from ent.policy.vocabularies.keywords import register_keywords_vocabulary
 
 
 __all__ = ["clear_unsafe_links", "register_keywords_vocabulary", "upgrade_logins"]
