@@ -1,0 +1,28 @@
+"""The batching of the ENT's lists, as plone.restapi's @search: `b_start` and `b_size` in,
+`@id`, `items`, `items_total` and (when there is more than one batch) `batching` links out.
+
+A `b_start` or `b_size` that is not a number is plone.restapi's 400; a negative one (or a
+size of 0) is a 400 too, as for @my-feed: plone.batching would answer a wrong batch or a 500.
+"""
+
+from plone.restapi.batching import DEFAULT_BATCH_SIZE
+from plone.restapi.batching import HypermediaBatch
+from plone.restapi.deserializer import parse_int
+from zExceptions import BadRequest
+
+
+def batched(request, sequence, entry=None) -> dict:
+    """The batch of `sequence` the request asks for, each element through `entry`."""
+    form = request.form
+    if parse_int(form, "b_size", DEFAULT_BATCH_SIZE) < 1 or parse_int(form, "b_start", 0) < 0:
+        raise BadRequest("b_size must be positive and b_start not negative")
+    batch = HypermediaBatch(request, sequence)
+    result = {
+        "@id": batch.canonical_url,
+        "items": [entry(element) for element in batch] if entry else list(batch),
+        "items_total": batch.items_total,
+    }
+    links = batch.links
+    if links:
+        result["batching"] = links
+    return result
