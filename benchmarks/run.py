@@ -16,7 +16,7 @@ What is measured (docs/benchmarks.md explains each figure):
    without the demo, and its second, idempotent run, against plain Plone creating the same
    folders and groups by plone.api;
 7. the render time of pages, anonymous, one request at a time: a school's home page, the
-   ENT's front page, the schools directory and GET @schools (JSON), against plain Plone's
+   ENT's front page, the schools finder and GET @schools (JSON), against plain Plone's
    front page and GET @search, both instances served at once and requested alternately.
 
 Performance is reported as ratios against plain Plone measured in the same run. Every
@@ -702,7 +702,7 @@ PAGES = {
         "front",
     ),
     "front": (f"Front page, GET /{SITE_ID}", "ent", f"/{SITE_ID}", None, "front"),
-    "directory": (f"Schools directory, GET /{SITE_ID}/colleges", "ent", f"/{SITE_ID}/colleges", None, "front"),
+    "finder": (f"Schools finder, GET /{SITE_ID}/colleges", "ent", f"/{SITE_ID}/colleges", None, "front"),
     "schools_json": (
         f"GET /{SITE_ID}/@schools (JSON, the 102 schools)",
         "ent",

@@ -1,7 +1,7 @@
 """Provisioning people from a CSV into a real OpenLDAP directory."""
 
 from directory_server import start_directory
-from ent.policy.directory.provisioning import Directory
+from ent.policy.directory.provisioning import DirectoryWriter
 from ent.policy.directory.provisioning import provision
 from ent.policy.directory.shape import DEACTIVATED
 from ent.policy.schools.importer import ImportFileError
@@ -22,7 +22,7 @@ def server(tmp_path):
 
 @pytest.fixture
 def directory(server):
-    return Directory(server.uri, server.manager_dn, server.manager_password, server.shape)
+    return DirectoryWriter(server.uri, server.manager_dn, server.manager_password, server.shape)
 
 
 def csv(*rows):

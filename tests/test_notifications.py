@@ -238,8 +238,8 @@ class TestPublishing:
         def no_expansion(*args, **kw):
             raise AssertionError("the publishing request expanded its audience")
 
-        monkeypatch.setattr(recipients_module.Audience, "members_by_group", no_expansion)
-        monkeypatch.setattr(recipients_module.Audience, "members_among", no_expansion)
+        monkeypatch.setattr(recipients_module.Recipients, "members_by_group", no_expansion)
+        monkeypatch.setattr(recipients_module.Recipients, "members_among", no_expansion)
         monkeypatch.setattr(recipients_module.DirectoryGroups, "connect", no_expansion)
         item = publish(site["actualites"], "Pour tous les parents", ["parent"])  # all-parent: 61,000 in production
         jobs = list(store_of(site).jobs.values())
@@ -444,13 +444,13 @@ class TestWorker:
             works[tm].site._p_jar.close()
 
     def test_a_failing_directory_puts_the_job_back(self, site, functional, config):
-        class Down(recipients_module.Audience):
+        class Down(recipients_module.Recipients):
             def members_among(self, *args):
                 raise OSError("directory down")
 
         publish(site["actualites"], "Plus tard", ["parent"])
         with pytest.raises(OSError):
-            run_worker(functional["zodbDB"], config, audience_factory=Down)
+            run_worker(functional["zodbDB"], config, recipients_factory=Down)
         transaction.begin()
         assert len(store_of(site).jobs) == 1 and len(store_of(site).claimed) == 0
         run_worker(functional["zodbDB"], config)
@@ -526,7 +526,7 @@ def directory(tmp_path_factory):
     server.stop()
 
 
-def directory_audience(server):
+def directory_recipients(server):
     from ent.policy.directory.config import read_config as directory_config
     from types import SimpleNamespace
 
@@ -538,7 +538,7 @@ def directory_audience(server):
             "ENT_LDAP_BASE": server.shape.base,
         }
     )
-    return recipients_module.Audience(
+    return recipients_module.Recipients(
         SimpleNamespace(acl_users=SimpleNamespace()), recipients_module.DirectoryGroups(config)
     )
 
@@ -547,9 +547,9 @@ class TestDirectoryMembers:
     @pytest.mark.parametrize("scan_above", [0, 2000])
     def test_members_by_group(self, directory, monkeypatch, scan_above):
         monkeypatch.setattr(recipients_module, "SCAN_ABOVE", scan_above)
-        audience = directory_audience(directory)
-        by_group, people = audience.members_by_group(["0310001h-parent", "all-teacher", "no-such-group"])
-        audience.close()
+        recipients = directory_recipients(directory)
+        by_group, people = recipients.members_by_group(["0310001h-parent", "all-teacher", "no-such-group"])
+        recipients.close()
         assert by_group == {
             "0310001h-parent": {"0310001h.parent"},
             "all-teacher": {"0310001h.teacher", "0310003k.teacher"},
@@ -558,9 +558,9 @@ class TestDirectoryMembers:
         assert people["0310001h.parent"].email == "0310001h.parent@ent.example"
 
     def test_members_among_candidates(self, directory):
-        audience = directory_audience(directory)
-        found = audience.members_among(["all-parent"], {"0310001h.parent", "0310001h.teacher", "nobody.here"})
-        audience.close()
+        recipients = directory_recipients(directory)
+        found = recipients.members_among(["all-parent"], {"0310001h.parent", "0310001h.teacher", "nobody.here"})
+        recipients.close()
         assert sorted(found) == ["0310001h.parent"]
 
     def test_deactivated_people_are_left_out(self, directory):
@@ -571,10 +571,10 @@ class TestDirectoryMembers:
         dn = directory.shape.person_dn("0310003k.parent")
         connection.modify_s(dn, [(ldap.MOD_ADD, "description", [b"ent:deactivated"])])
         try:
-            audience = directory_audience(directory)
-            by_group, _ = audience.members_by_group(["all-parent"])
-            among = audience.members_among(["all-parent"], {"0310003k.parent"})
-            audience.close()
+            recipients = directory_recipients(directory)
+            by_group, _ = recipients.members_by_group(["all-parent"])
+            among = recipients.members_among(["all-parent"], {"0310003k.parent"})
+            recipients.close()
         finally:
             connection.modify_s(dn, [(ldap.MOD_DELETE, "description", [b"ent:deactivated"])])
         assert by_group["all-parent"] == {"0310001h.parent"}

@@ -40,8 +40,8 @@ class TestCountyPortal:
             assert "Anonymous" in [r["name"] for r in portal[section_id].rolesOfPermission("View") if r["selected"]]
             assert api.content.get_state(portal[section_id]) == "published"
 
-    def test_schools_directory_in_the_navigation(self, portal):
-        assert "SchoolDirectory" in api.portal.get_registry_record("plone.displayed_types")
+    def test_schools_finder_in_the_navigation(self, portal):
+        assert "SchoolFinder" in api.portal.get_registry_record("plone.displayed_types")
         assert "Folder" in api.portal.get_registry_record("plone.displayed_types")
 
     def test_menus_leave_out_news_and_events(self, portal):
@@ -97,7 +97,7 @@ class TestSchool:
     def test_local_roles(self, portal):
         school = add_school(portal)
         assert set(school.get_local_roles_for_userid("0310001h-editors")) == {"Contributor", "Editor", "Reviewer"}
-        assert school.get_local_roles_for_userid("0310001h-parent") == ("Audience",)
+        assert school.get_local_roles_for_userid("0310001h-parent") == ("Insider",)
         assert school.get_local_roles_for_userid("0310003k-editors") == ()
 
     def test_county_roles_do_not_reach_inside(self, portal):

@@ -1,4 +1,4 @@
-"""Schools through the real HTTP stack: directory, REST, import, and delegated administration.
+"""Schools through the real HTTP stack: the finder, REST, import, and delegated administration.
 
 Accounts are real Plone accounts in the groups of docs/domain.md; rights come from the groups.
 """
@@ -51,7 +51,7 @@ def session(login=None):
     return http
 
 
-class TestDirectory:
+class TestFinder:
     def test_rest_schools(self, site):
         response = requests.get(f"{site}/@schools", headers=JSON, timeout=30)
         assert response.status_code == 200
@@ -85,7 +85,7 @@ class TestDirectory:
         data = requests.get(f"{site}/@schools", params=query, headers=JSON, timeout=30).json()
         assert [item["uai"] for item in data["items"]] == uais
 
-    def test_html_directory_for_anonymous(self, site):
+    def test_html_finder_for_anonymous(self, site):
         response = requests.get(f"{site}/colleges", timeout=30)
         assert response.status_code == 200
         assert 'data-uai="0310001H"' in response.text and 'data-uai="0310003K"' in response.text
@@ -93,12 +93,22 @@ class TestDirectory:
         assert "Restauration, ULIS, REP" in response.text
         assert f'href="{site}/colleges/0310003k"' in response.text
 
-    def test_html_directory_filtered(self, site):
+    def test_html_finder_filtered(self, site):
         response = requests.get(f"{site}/colleges", params={"commune": "Aurignac"}, timeout=30)
         assert 'data-uai="0310003K"' in response.text
         assert 'data-uai="0310001H"' not in response.text
         response = requests.get(f"{site}/colleges", params={"q": "zzz"}, timeout=30)
         assert "Aucun collège ne correspond" in response.text
+
+    def test_old_page_name_redirects_permanently(self, site):
+        """Links to `@@schools-directory` (its name before 1004) land on the finder, filters kept."""
+        old = f"{site}/colleges/@@schools-directory"
+        response = requests.get(old, params={"commune": "Aurignac"}, allow_redirects=False, timeout=30)
+        assert response.status_code == 301
+        assert response.headers["Location"] == f"{site}/colleges/@@schools-finder?commune=Aurignac"
+        followed = requests.get(old, params={"commune": "Aurignac"}, timeout=30)
+        assert followed.status_code == 200
+        assert 'data-uai="0310003K"' in followed.text and 'data-uai="0310001H"' not in followed.text
 
     def test_school_home_for_anonymous(self, site):
         response = requests.get(f"{site}/colleges/0310001h", timeout=30)
@@ -114,7 +124,7 @@ class TestDirectory:
         assert data["is_folderish"] is True
 
 
-class TestDirectoryBatching:
+class TestFinderBatching:
     """@schools batched as plone.restapi's @search: b_start, b_size, items_total, batching."""
 
     def test_one_batch_has_no_batching_links(self, site):

@@ -21,35 +21,35 @@ def csv_bytes(*rows, header=HEADER):
 
 
 @pytest.fixture
-def directory(portal):
+def finder(portal):
     with api.env.adopt_roles(["Manager"]):
         yield portal["colleges"]
 
 
-def schools(directory):
-    return {brain.school_uai: brain for brain in api.content.find(context=directory, portal_type="School")}
+def schools(finder):
+    return {brain.school_uai: brain for brain in api.content.find(context=finder, portal_type="School")}
 
 
 class TestOfficialFile:
-    def test_first_import(self, directory):
-        report = import_schools(directory, PACKAGED_SCHOOLS.read_bytes())
+    def test_first_import(self, finder):
+        report = import_schools(finder, PACKAGED_SCHOOLS.read_bytes())
         assert len(report.created) == 102
-        assert len(schools(directory)) == 102
+        assert len(schools(finder)) == 102
         # The official list has Collège Michelet and its annexe under one UAI: one school.
         assert [item.as_dict() for item in report.rejected] == [
             {"line": 53, "uai": "0311631E", "reason": "UAI 0311631E is already on line 52"}
         ]
 
-    def test_second_import_changes_nothing(self, directory):
-        import_schools(directory, PACKAGED_SCHOOLS.read_bytes())
-        before = {uai: brain.modified for uai, brain in schools(directory).items()}
-        report = import_schools(directory, PACKAGED_SCHOOLS.read_bytes())
+    def test_second_import_changes_nothing(self, finder):
+        import_schools(finder, PACKAGED_SCHOOLS.read_bytes())
+        before = {uai: brain.modified for uai, brain in schools(finder).items()}
+        report = import_schools(finder, PACKAGED_SCHOOLS.read_bytes())
         assert (len(report.created), len(report.updated), len(report.unchanged)) == (0, 0, 102)
-        assert {uai: brain.modified for uai, brain in schools(directory).items()} == before
+        assert {uai: brain.modified for uai, brain in schools(finder).items()} == before
 
-    def test_school_fields(self, directory):
-        import_schools(directory, PACKAGED_SCHOOLS.read_bytes())
-        school = directory["0310005m"]
+    def test_school_fields(self, finder):
+        import_schools(finder, PACKAGED_SCHOOLS.read_bytes())
+        school = finder["0310005m"]
         assert school.title == "Collège Jean Monnet"
         assert school.commune == "Bagnères-de-Luchon"
         assert school.insee_code == "31042"
@@ -62,20 +62,20 @@ class TestOfficialFile:
 
 
 class TestRows:
-    def test_changed_row_updates_that_school(self, directory):
-        import_schools(directory, csv_bytes(ASPET, AURIGNAC))
-        report = import_schools(directory, csv_bytes(ASPET.replace("05 61 88 40 80", "05 61 00 00 00"), AURIGNAC))
+    def test_changed_row_updates_that_school(self, finder):
+        import_schools(finder, csv_bytes(ASPET, AURIGNAC))
+        report = import_schools(finder, csv_bytes(ASPET.replace("05 61 88 40 80", "05 61 00 00 00"), AURIGNAC))
         assert (report.created, report.updated, report.unchanged) == ([], ["0310001H"], ["0310003K"])
-        assert directory["0310001h"].phone == "05 61 00 00 00"
+        assert finder["0310001h"].phone == "05 61 00 00 00"
         assert api.content.find(portal_type="School", school_uai="0310001H")[0].Title == "Collège Armand Latour"
 
-    def test_fields_the_import_does_not_own_are_kept(self, directory):
-        import_schools(directory, csv_bytes(ASPET))
-        directory["0310001h"].accent_color = "#123456"
-        directory["0310001h"].principal_name = "Mme Dupont"
-        import_schools(directory, csv_bytes(ASPET.replace("Aspet", "Aspet-Village")))
-        assert directory["0310001h"].accent_color == "#123456"
-        assert directory["0310001h"].principal_name == "Mme Dupont"
+    def test_fields_the_import_does_not_own_are_kept(self, finder):
+        import_schools(finder, csv_bytes(ASPET))
+        finder["0310001h"].accent_color = "#123456"
+        finder["0310001h"].principal_name = "Mme Dupont"
+        import_schools(finder, csv_bytes(ASPET.replace("Aspet", "Aspet-Village")))
+        assert finder["0310001h"].accent_color == "#123456"
+        assert finder["0310001h"].principal_name == "Mme Dupont"
 
     @pytest.mark.parametrize(
         "row, reason",
@@ -93,49 +93,49 @@ class TestRows:
             (ASPET + ",extra", "20 fields where the header has 19"),
         ],
     )
-    def test_bad_row_is_rejected_and_the_others_go_in(self, directory, row, reason):
-        report = import_schools(directory, csv_bytes(AURIGNAC, row))
+    def test_bad_row_is_rejected_and_the_others_go_in(self, finder, row, reason):
+        report = import_schools(finder, csv_bytes(AURIGNAC, row))
         assert report.created == ["0310003K"]
         assert len(report.rejected) == 1
         assert report.rejected[0].line == 3
         assert report.rejected[0].reason == reason
-        assert list(schools(directory)) == ["0310003K"]
+        assert list(schools(finder)) == ["0310003K"]
 
-    def test_rejected_row_leaves_the_existing_school_as_it_was(self, directory):
-        import_schools(directory, csv_bytes(ASPET))
+    def test_rejected_row_leaves_the_existing_school_as_it_was(self, finder):
+        import_schools(finder, csv_bytes(ASPET))
         bad = ASPET.replace("05 61 88 40 80", "05 00 00 00 00").replace(",43.02,", ",north,")
-        report = import_schools(directory, csv_bytes(bad))
+        report = import_schools(finder, csv_bytes(bad))
         assert report.updated == [] and len(report.rejected) == 1
-        assert directory["0310001h"].phone == "05 61 88 40 80"
+        assert finder["0310001h"].phone == "05 61 88 40 80"
 
-    def test_duplicate_uai_in_the_file(self, directory):
-        report = import_schools(directory, csv_bytes(ASPET, AURIGNAC, ASPET.replace("Armand", "Autre")))
+    def test_duplicate_uai_in_the_file(self, finder):
+        report = import_schools(finder, csv_bytes(ASPET, AURIGNAC, ASPET.replace("Armand", "Autre")))
         assert report.rejected[0].as_dict() == {
             "line": 4,
             "uai": "0310001H",
             "reason": "UAI 0310001H is already on line 2",
         }
-        assert directory["0310001h"].title == "Collège Armand Latour"
+        assert finder["0310001h"].title == "Collège Armand Latour"
 
-    def test_semicolon_file(self, directory):
-        report = import_schools(directory, "uai;name;commune\n0310001H;Collège Armand Latour;Aspet\n".encode())
+    def test_semicolon_file(self, finder):
+        report = import_schools(finder, "uai;name;commune\n0310001H;Collège Armand Latour;Aspet\n".encode())
         assert report.created == ["0310001H"]
-        assert directory["0310001h"].commune == "Aspet"
+        assert finder["0310001h"].commune == "Aspet"
 
-    def test_dry_run_changes_nothing(self, directory):
-        report = import_schools(directory, csv_bytes(ASPET, AURIGNAC), dry_run=True)
+    def test_dry_run_changes_nothing(self, finder):
+        report = import_schools(finder, csv_bytes(ASPET, AURIGNAC), dry_run=True)
         assert report.created == ["0310001H", "0310003K"]
         assert report.summary().startswith("dry run: would have created 2")
-        assert schools(directory) == {}
+        assert schools(finder) == {}
 
 
 class TestWholeFile:
     """A file that cannot be read as a whole changes nothing and says why, with the line."""
 
     @pytest.fixture
-    def existing(self, directory):
-        import_schools(directory, csv_bytes(ASPET))
-        return directory
+    def existing(self, finder):
+        import_schools(finder, csv_bytes(ASPET))
+        return finder
 
     @pytest.mark.parametrize(
         "data, message",

@@ -40,7 +40,6 @@ from plone.app.z3cform.widgets.select import AjaxSelectFieldWidget
 from plone.autoform import directives
 from plone.autoform.interfaces import IFormFieldProvider
 from plone.dexterity.interfaces import IDexterityContent
-from plone.indexer import indexer
 from plone.restapi.interfaces import IFieldSerializer
 from plone.restapi.serializer.dxfields import DefaultFieldSerializer
 from plone.supermodel import model
@@ -52,9 +51,6 @@ from zope.interface import implementer
 from zope.interface import Interface
 from zope.interface import provider
 from zope.schema.interfaces import IContextAwareDefaultFactory
-from zope.schema.interfaces import IVocabularyFactory
-from zope.schema.vocabulary import SimpleTerm
-from zope.schema.vocabulary import SimpleVocabulary
 
 import re
 
@@ -75,19 +71,6 @@ security = ModuleSecurityInfo("ent.policy.audience")
 AUDIENCE_TITLES = {PUBLIC: "Tout le monde (public)", **PROFILE_TITLES}
 
 
-@provider(IVocabularyFactory)
-def audience_vocabulary(context=None):
-    """The choices of `audience` where the item is: County staff are no school's profile."""
-    in_school = context is not None and containing_school(context) is not None
-    return SimpleVocabulary(
-        [
-            SimpleTerm(value, value, title)
-            for value, title in AUDIENCE_TITLES.items()
-            if not (in_school and value not in SCHOOL_PROFILES and value != PUBLIC)
-        ]
-    )
-
-
 class AudienceValue(schema.Choice):
     """One value of `audience`; an unknown one is refused with its name.
 
@@ -106,7 +89,7 @@ class IAudienceField(Interface):
 
 
 @implementer(IAudienceField)
-class Audience(schema.List):
+class AudienceField(schema.List):
     """`audience`: ["public"], or profiles; checked against the place of the item."""
 
     def _validate(self, value):
@@ -193,7 +176,7 @@ class IAudience(model.Schema):
     model.fieldset("audience", label=_("Public visé"), fields=["audience", "audience_schools"])
 
     directives.widget("audience", CheckBoxFieldWidget)
-    audience = Audience(
+    audience = AudienceField(
         title=_("Public visé"),
         description=_("« Tout le monde » ou des profils. Sur le site d'un collège : ces profils de ce collège."),
         value_type=AudienceValue(vocabulary="ent.policy.Audiences"),
@@ -366,23 +349,3 @@ def sync_state(obj, event=None):
         workflow._executeTransition(obj, workflow.transitions[transition])
         obj.reindexObject()
     obj.reindexObjectSecurity()
-
-
-@indexer(IAudience)
-def audience_indexer(obj):
-    return get_audience(obj) or []
-
-
-@indexer(IAudience)
-def audience_targets_indexer(obj):
-    return targets(obj)
-
-
-@indexer(IAudience)
-def audience_sites_indexer(obj):
-    return sites(obj)
-
-
-@indexer(IAudience)
-def origin_indexer(obj):
-    return origin(obj)

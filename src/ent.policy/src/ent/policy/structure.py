@@ -45,10 +45,10 @@ def create_structure(portal):
     for section_id, title, description in SECTIONS:
         if section_id in portal.objectIds():
             continue
-        # The schools directory is added only here (its type is not addable elsewhere).
+        # The schools finder is added only here (its type is not addable elsewhere).
         section = createContentInContainer(
             portal,
-            "SchoolDirectory" if section_id == SCHOOLS_FOLDER else "Folder",
+            "SchoolFinder" if section_id == SCHOOLS_FOLDER else "Folder",
             checkConstraints=False,
             id=section_id,
             title=title,

@@ -1,9 +1,9 @@
-"""The schools directory page and a school's home page."""
+"""The schools finder page and a school's home page."""
 
 from ent.policy.content.school import SECTIONS
 from ent.policy.feed import site_items
-from ent.policy.schools.directory import communes
-from ent.policy.schools.directory import find_schools
+from ent.policy.schools.finder import communes
+from ent.policy.schools.finder import find_schools
 from plone import api
 from Products.Five.browser import BrowserView
 
@@ -23,7 +23,7 @@ def service_labels(services: dict) -> list[str]:
     return labels
 
 
-class SchoolsDirectoryView(BrowserView):
+class SchoolsFinderView(BrowserView):
     """Every school, filterable by commune and by name (anonymous)."""
 
     def __call__(self):
@@ -35,6 +35,18 @@ class SchoolsDirectoryView(BrowserView):
 
     def services(self, school):
         return service_labels(school["services"])
+
+
+class OldSchoolsDirectoryLink(BrowserView):
+    """`@@schools-directory`, the finder's name before 1004: a permanent redirect, filters kept."""
+
+    def __call__(self):
+        url = f"{self.context.absolute_url()}/@@schools-finder"
+        query = self.request.get("QUERY_STRING", "")
+        if query:
+            url = f"{url}?{query}"
+        self.request.response.redirect(url, status=301, lock=True)
+        return ""
 
 
 class SchoolView(BrowserView):

@@ -8,10 +8,8 @@ open, to their audience (`ent.policy.audience`).
 
 from DateTime import DateTime
 from ent.policy import _
-from plone import api
 from plone.app.textfield import RichText
 from plone.dexterity.content import Item
-from plone.indexer import indexer
 from plone.supermodel import model
 from zope import schema
 from zope.interface import implementer
@@ -79,24 +77,3 @@ def sync_window(obj, event=None):
     obj.end = aware(obj.end)
     obj.effective_date = DateTime(obj.start) if obj.start else None
     obj.expiration_date = DateTime(obj.end) if obj.end else None
-
-
-@indexer(IAnnouncement)
-def announcement_text(obj):
-    """SearchableText: title, description and the text (as plain text)."""
-    words = [obj.Title(), obj.Description()]
-    if obj.text is not None:
-        transforms = api.portal.get_tool("portal_transforms")
-        html = obj.text.output or ""
-        words.append(transforms.convertTo("text/plain", html, mimetype="text/html").getData() if html else "")
-    return " ".join(word for word in words if word)
-
-
-@indexer(IAnnouncement)
-def announcement_start(obj):
-    return DateTime(obj.start)
-
-
-@indexer(IAnnouncement)
-def announcement_end(obj):
-    return DateTime(obj.end)

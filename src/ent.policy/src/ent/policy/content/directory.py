@@ -1,14 +1,13 @@
-"""The schools directory (/colleges): the one container of the school subsites."""
+"""For databases made before profile 1004: /colleges was pickled as a `SchoolDirectory`.
 
-from plone.dexterity.content import Container
-from plone.supermodel import model
-from zope.interface import implementer
+The ZODB stores a class's dotted name in the object's record and in every persistent
+reference to it (its parent's BTree, the intids' key references): this name must keep
+loading the object, which is now a `SchoolFinder` (upgrades/v1004.py).
+"""
+
+from ent.policy.content.finder import ISchoolFinder
+from ent.policy.content.finder import SchoolFinder
 
 
-class ISchoolDirectory(model.Schema):
-    """The County portal's directory of schools; holds the schools, and only them."""
-
-
-@implementer(ISchoolDirectory)
-class SchoolDirectory(Container):
-    """Its default view lists the schools it holds (`@@schools-directory`)."""
+SchoolDirectory = SchoolFinder
+ISchoolDirectory = ISchoolFinder

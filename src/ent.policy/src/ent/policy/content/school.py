@@ -41,8 +41,9 @@ SECTIONS = (
 #: and share (Plone lets Editors delegate the sharing roles).
 EDITOR_ROLES = ("Contributor", "Editor", "Reviewer")
 #: Local role of the members of a school's profile groups: they see what is published
-#: for the school's members (workflow state `internal`).
-MEMBER_ROLE = "Audience"
+#: for the school's members (workflow state `internal`). Not an item's audience: that
+#: is the role `Recipient` (ent.policy.audience).
+MEMBER_ROLE = "Insider"
 PRIORITY_EDUCATION = ("REP", "REP+")
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 

@@ -124,8 +124,8 @@ def parse_person(line, values) -> Person:
     return Person(line, uid, values.get("first_name", ""), values["last_name"], email, profile, uais, children)
 
 
-class Directory:
-    """The people and groups of a running directory, read once, written in few operations."""
+class DirectoryWriter:
+    """The LDAP connection provisioning writes through: people and groups read once, written in few operations."""
 
     def __init__(self, uri, bind_dn, password, shape: Shape, timeout=10):
         self.shape = shape
@@ -173,7 +173,7 @@ def child_problem(person, people, existing):
 
 
 def provision(
-    directory: Directory, data: bytes, full=False, dry_run=False, initial_password=None
+    directory: DirectoryWriter, data: bytes, full=False, dry_run=False, initial_password=None
 ) -> ProvisioningReport:
     """Apply the people of `data` (CSV bytes) to the directory; return what changed."""
     report = ProvisioningReport(dry_run=dry_run)

@@ -171,11 +171,11 @@ def write_digest(work, start, end, stopping=lambda: False) -> tuple:
     if not entries:
         return 0, postponed
     groups = set().union(*(entry["groups"] for entry in entries))
-    audience = work.audience_factory(work.site)
+    recipients = work.recipients_factory(work.site)
     try:
-        by_group, people = audience.members_by_group(groups)
+        by_group, people = recipients.members_by_group(groups)
     finally:
-        audience.close()
+        recipients.close()
     preferences = PreferenceReader(work.site)
     sender = mail_from(work.site, work.config)
     site_url = next((e["site_url"] for e in reversed(entries) if e.get("site_url")), "")

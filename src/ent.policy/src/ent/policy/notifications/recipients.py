@@ -217,7 +217,7 @@ class PloneGroups:
         return self._people[user_id]
 
 
-class Audience:
+class Recipients:
     """The people of some groups, from the directory and from Plone, for one run."""
 
     def __init__(self, site, directory=None):

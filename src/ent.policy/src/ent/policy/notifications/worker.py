@@ -39,7 +39,7 @@ from .outbox import IMMEDIATE
 from .outbox import Outbox
 from .preferences import IMMEDIATE as IMMEDIATE_CHOICE
 from .preferences import PreferenceReader
-from .recipients import Audience
+from .recipients import Recipients
 from .sender import Sender
 from .store import deferred_jobs
 from .store import forget_batches
@@ -93,13 +93,15 @@ class SiteWork:
 
     `clock` gives the time (epoch seconds): tests move it instead of waiting."""
 
-    def __init__(self, site, tm, config, outbox, wake_sender=lambda: None, audience_factory=Audience, clock=time.time):
+    def __init__(
+        self, site, tm, config, outbox, wake_sender=lambda: None, recipients_factory=Recipients, clock=time.time
+    ):
         self.site = site
         self.tm = tm
         self.config = config
         self.outbox = outbox
         self.wake_sender = wake_sender
-        self.audience_factory = audience_factory
+        self.recipients_factory = recipients_factory
         self.clock = clock
 
     @property
@@ -234,11 +236,11 @@ class SiteWork:
         immediate = PreferenceReader(self.site).with_choice(IMMEDIATE_CHOICE)
         written = 0
         if immediate and entry["groups"]:
-            audience = self.audience_factory(self.site)
+            recipients = self.recipients_factory(self.site)
             try:
-                people = audience.members_among(entry["groups"], immediate)
+                people = recipients.members_among(entry["groups"], immediate)
             finally:
-                audience.close()
+                recipients.close()
             sender = mail_from(self.site, self.config)
             self.outbox.ensure()
             txn = self.tm.get()
@@ -329,7 +331,7 @@ def run_once(
     outbox=None,
     wake_sender=lambda: None,
     stopping=lambda: False,
-    audience_factory=Audience,
+    recipients_factory=Recipients,
     clock=time.time,
 ):
     """One pass of the worker over every site of `db` (what the thread repeats; tests call it)."""
@@ -339,7 +341,7 @@ def run_once(
     batches = set()
     needs_recovery = outbox.has_stale_staged(clock())
     for site in each_site(db, tm):
-        work = SiteWork(site, tm, config, outbox, wake_sender, audience_factory, clock)
+        work = SiteWork(site, tm, config, outbox, wake_sender, recipients_factory, clock)
         if needs_recovery:
             batches |= work.recorded_batches()
         work.run(stopping)

@@ -15,7 +15,7 @@ or, without it, the local directory of `make run` in var/ldap (its server must r
 from ent.policy.csvfiles import ImportFileError
 from ent.policy.directory.config import DirectoryConfigError
 from ent.policy.directory.config import read_config
-from ent.policy.directory.provisioning import Directory
+from ent.policy.directory.provisioning import DirectoryWriter
 from ent.policy.directory.provisioning import provision
 from ent.policy.directory.shape import Shape
 from ent.policy.schools.importer import PACKAGED_SCHOOLS
@@ -51,14 +51,14 @@ def connect(settings):
     config = read_config()
     if config.enabled:
         shape = Shape(base=config.users_base.split(",", 1)[1], people=config.users_base, groups=config.groups_base)
-        return Directory(config.uri, config.bind_dn, config.bind_password, shape)
+        return DirectoryWriter(config.uri, config.bind_dn, config.bind_password, shape)
     folder = settings.var / "ldap"
     uri_file = folder / "uri"
     if not uri_file.exists():
         raise DirectoryError(f"no local directory in {folder}: start the ENT (make run) or set ENT_LDAP_URI")
     shape = Shape.from_base(local_directory.DEFAULT_BASE)
     password = (folder / "manager-password").read_text(encoding="utf-8").strip()
-    return Directory(uri_file.read_text().strip(), f"cn=admin,{shape.base}", password, shape)
+    return DirectoryWriter(uri_file.read_text().strip(), f"cn=admin,{shape.base}", password, shape)
 
 
 class Progress:

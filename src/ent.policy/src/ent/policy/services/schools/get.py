@@ -1,8 +1,8 @@
-"""GET /@schools?commune=…&q=…&b_start=…&b_size=…: the schools directory as JSON, batched
+"""GET /@schools?commune=…&q=…&b_start=…&b_size=…: the schools finder as JSON, batched
 (services/batching.py)."""
 
-from ent.policy.schools.directory import matching_schools
-from ent.policy.schools.directory import school_entry
+from ent.policy.schools.finder import matching_schools
+from ent.policy.schools.finder import school_entry
 from ent.policy.services.batching import batched
 from plone.restapi.services import Service
 

@@ -1,6 +1,6 @@
-"""The schools directory: every school the person asking may see, filtered.
+"""The schools finder: every school the person asking may see, filtered.
 
-One search serves the HTML page (`@@schools-directory`) and the REST `@schools` (batched).
+One search serves the HTML page (`@@schools-finder`) and the REST `@schools` (batched).
 """
 
 from plone import api
@@ -15,7 +15,7 @@ def folded(text) -> str:
 
 
 def school_entry(brain) -> dict:
-    """A school as the directory lists it; `@id` and `@type` as plone.restapi names content."""
+    """A school as the finder lists it; `@id` and `@type` as plone.restapi names content."""
     return {
         "@id": brain.getURL(),
         "@type": brain.portal_type,
@@ -51,7 +51,6 @@ def find_schools(commune: str | None = None, q: str | None = None) -> list[dict]
 
 
 def communes() -> list[str]:
-    """Every commune that has a school, sorted, for the directory's filter."""
+    """Every commune that has a school, sorted, for the finder's filter."""
     brains = api.content.find(portal_type="School")
     return sorted({brain.school_commune for brain in brains if brain.school_commune}, key=folded)
-
