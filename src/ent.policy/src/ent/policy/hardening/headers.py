@@ -4,7 +4,7 @@ Set by a subscriber to Zope's publication start, so that they hold wherever Zope
 publishes: behind waitress in `ent-instance`, under `runwsgi`, and in the test layers
 (plone.app.testing's functional layer serves Zope without our WSGI pipeline). The few
 answers waitress makes alone (a body over ENT_MAX_UPLOAD_MB) get them from
-`bodylimit.BodyTooLargeError`.
+`ent.server.bodylimit.BodyTooLargeError`.
 """
 
 from zope.component import adapter
