@@ -704,9 +704,9 @@ PAGES = {
     "front": (f"Front page, GET /{SITE_ID}", "ent", f"/{SITE_ID}", None, "front"),
     "finder": (f"Schools finder, GET /{SITE_ID}/colleges", "ent", f"/{SITE_ID}/colleges", None, "front"),
     "schools_json": (
-        f"GET /{SITE_ID}/@schools (JSON, the 102 schools)",
+        f"GET /{SITE_ID}/@schools?b_size=102 (JSON, the 102 schools in one batch)",
         "ent",
-        f"/{SITE_ID}/@schools",
+        f"/{SITE_ID}/@schools?b_size=102",
         JSON,
         "search_json",
     ),
