@@ -18,7 +18,7 @@ class TestInstall:
         assert IEntPolicyLayer in browser_layers
 
     def test_profile_version(self, setup_tool):
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1003",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1004",)
 
     @pytest.mark.parametrize("dependency", ["plone.restapi", "collective.easyform", "plone.app.contenttypes"])
     def test_dependencies_installed(self, installer, dependency):
@@ -38,11 +38,11 @@ class TestInstall:
         assert setup_tool.listUpgrades("ent.policy:default") == []
 
     def test_upgrade_from_1000(self, portal, setup_tool):
-        """A site of the first release (1000) upgrades to the schools (1001), audiences (1002) and log-in hardening (1003)."""
+        """A site of the first release (1000) upgrades to the schools (1001), audiences (1002), log-in hardening (1003) and the renamed role and finder (1004)."""
         setup_tool.setLastVersionForProfile("ent.policy:default", "1000")
         assert setup_tool.listUpgrades("ent.policy:default"), "no upgrade step from 1000"
         setup_tool.upgradeProfile("ent.policy:default")
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1003",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1004",)
         assert "colleges" in portal.objectIds()
 
     def test_upgrade_from_1002(self, portal, setup_tool):
@@ -55,7 +55,7 @@ class TestInstall:
         assert PLUGIN_ID not in portal.acl_users.objectIds()
         setup_tool.setLastVersionForProfile("ent.policy:default", "1002")
         setup_tool.upgradeProfile("ent.policy:default")
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1003",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1004",)
         assert PLUGIN_ID in portal.acl_users.objectIds()
         assert isinstance(portal.acl_users.jwt_auth, EntTokenPlugin)
 
@@ -89,3 +89,134 @@ class TestUninstall:
         from ent.policy.interfaces import IEntPolicyLayer
 
         assert IEntPolicyLayer not in browser_layers
+
+
+class TestUpgradeTo1004:
+    """1003 → 1004: the role Audience becomes Insider, SchoolDirectory becomes SchoolFinder."""
+
+    @pytest.fixture
+    def site_of_1003(self, portal, setup_tool):
+        """A site as 1003 left it: the members' role named Audience, /colleges a SchoolDirectory."""
+        from ent.policy.content.finder import SchoolFinder
+
+        with api.env.adopt_roles(["Manager"]):
+            colleges = portal["colleges"]
+            school = api.content.create(
+                container=colleges, type="School", title="Collège Armand Latour", uai="0310001H"
+            )
+            internal = api.content.create(container=school["documents"], type="Folder", title="Pour les membres")
+            api.content.transition(obj=internal, transition="publish_internal")
+            api.user.create(email="parent@example.org", username="parent.aspet", password="secret-password-1")
+            api.user.create(email="other@example.org", username="parent.other", password="secret-password-1")
+            api.group.add_user(groupname="0310001h-parent", username="parent.aspet")
+        portal._addRole("Audience")
+        for obj in (portal, school):
+            for principal, roles in obj.get_local_roles():
+                if "Insider" in roles:
+                    obj.manage_setLocalRoles(principal, ["Audience" if r == "Insider" else r for r in roles])
+        workflow = api.portal.get_tool("portal_workflow")["ent_publication_workflow"]
+        for permission, roles in workflow.states["internal"].permission_roles.items():
+            workflow.states["internal"].setPermission(
+                permission, False, ["Audience" if r == "Insider" else r for r in roles]
+            )
+        portal._delRoles(["Insider"])
+        # The type under its old name, with the old dotted names it was installed with.
+        types_tool = api.portal.get_tool("portal_types")
+        with api.env.adopt_roles(["Manager"]):
+            types_tool.manage_renameObject("SchoolFinder", "SchoolDirectory")
+        fti = types_tool["SchoolDirectory"]
+        fti.klass = "ent.policy.content.directory.SchoolDirectory"
+        fti.schema = "ent.policy.content.directory.ISchoolDirectory"
+        fti.default_view = "schools-directory"
+        fti.view_methods = ("schools-directory",)
+        workflow_tool = api.portal.get_tool("portal_workflow")
+        workflow_tool.setChainForPortalTypes(["SchoolDirectory"], ["ent_publication_workflow"])
+        workflow_tool.setChainForPortalTypes(["SchoolFinder"], None)
+        colleges.portal_type = "SchoolDirectory"
+        colleges.setLayout("schools-directory")
+        displayed = api.portal.get_registry_record("plone.displayed_types")
+        api.portal.set_registry_record(
+            "plone.displayed_types", tuple("SchoolDirectory" if t == "SchoolFinder" else t for t in displayed)
+        )
+        workflow_tool.updateRoleMappings()
+        api.portal.get_tool("portal_catalog").reindexIndex("allowedRolesAndUsers", None)
+        colleges.reindexObject()
+        setup_tool.setLastVersionForProfile("ent.policy:default", "1003")
+        assert isinstance(colleges, SchoolFinder)  # loaded through the alias, as an old database is
+        return {"school": school, "internal": internal}
+
+    def can_find(self, username, obj):
+        with api.env.adopt_user(username=username):
+            return bool(api.content.find(UID=obj.UID())) and api.user.has_permission("View", obj=obj)
+
+    def upgrade(self, setup_tool):
+        setup_tool.upgradeProfile("ent.policy:default")
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1004",)
+
+    def state(self, portal, school):
+        workflow = api.portal.get_tool("portal_workflow")["ent_publication_workflow"]
+        return {
+            "roles": portal.__ac_roles__,
+            "local": (portal.get_local_roles(), school.get_local_roles()),
+            "internal": dict(workflow.states["internal"].permission_roles),
+            "types": tuple(api.portal.get_tool("portal_types").objectIds()),
+            "displayed": api.portal.get_registry_record("plone.displayed_types"),
+            "colleges": (portal["colleges"].portal_type, portal["colleges"].getLayout()),
+        }
+
+    def test_the_members_still_see_what_is_internal(self, portal, setup_tool, site_of_1003):
+        internal = site_of_1003["internal"]
+        assert self.can_find("parent.aspet", internal)  # as before, through Audience
+        self.upgrade(setup_tool)
+        assert "Insider" in portal.__ac_roles__ and "Audience" not in portal.__ac_roles__
+        assert (
+            "Insider"
+            in api.portal.get_tool("portal_workflow")["ent_publication_workflow"]
+            .states["internal"]
+            .permission_roles["View"]
+        )
+        assert site_of_1003["school"].get_local_roles_for_userid("0310001h-parent") == ("Insider",)
+        assert portal.get_local_roles_for_userid("AuthenticatedUsers") == ("Insider",)
+        assert self.can_find("parent.aspet", internal)
+        assert not self.can_find("parent.other", internal)
+        catalog = api.portal.get_tool("portal_catalog")
+        rid = api.content.find(UID=internal.UID(), unrestricted=True)[0].getRID()
+        allowed = catalog._catalog.getIndex("allowedRolesAndUsers").getEntryForObject(rid)
+        assert "Insider" in allowed and "Audience" not in allowed
+
+    def test_colleges_becomes_a_schools_finder(self, portal, setup_tool, site_of_1003, request):
+        from ent.policy.content.finder import ISchoolFinder
+        from ent.policy.interfaces import IEntPolicyLayer
+        from zope.interface import alsoProvides
+
+        self.upgrade(setup_tool)
+        colleges = portal["colleges"]
+        assert colleges.portal_type == "SchoolFinder" and ISchoolFinder.providedBy(colleges)
+        assert colleges.getLayout() == "schools-finder"
+        types_tool = api.portal.get_tool("portal_types")
+        assert "SchoolDirectory" not in types_tool.objectIds()
+        assert types_tool["SchoolFinder"].klass == "ent.policy.content.finder.SchoolFinder"
+        assert "SchoolDirectory" not in api.portal.get_tool("portal_workflow")._chains_by_type
+        assert "SchoolFinder" in api.portal.get_registry_record("plone.displayed_types")
+        assert "SchoolDirectory" not in api.portal.get_registry_record("plone.displayed_types")
+        assert [b.getPath() for b in api.content.find(portal_type="SchoolFinder")] == ["/plone/colleges"]
+        alsoProvides(colleges.REQUEST, IEntPolicyLayer)
+        page = api.content.get_view("schools-finder", colleges, colleges.REQUEST)()
+        assert 'data-uai="0310001H"' in page
+
+    def test_twice_changes_nothing(self, portal, setup_tool, site_of_1003):
+        from ent.policy.upgrades import v1004
+
+        self.upgrade(setup_tool)
+        before = self.state(portal, site_of_1003["school"])
+        v1004.rename_member_role(setup_tool)
+        v1004.rename_school_finder(setup_tool)
+        assert self.state(portal, site_of_1003["school"]) == before
+        assert self.can_find("parent.aspet", site_of_1003["internal"])
+
+    def test_old_databases_load(self):
+        """The ZODB names /colleges's class by its dotted name of before 1004: it must still load."""
+        from ent.policy.content.directory import SchoolDirectory
+        from ent.policy.content.finder import SchoolFinder
+
+        assert SchoolDirectory is SchoolFinder
