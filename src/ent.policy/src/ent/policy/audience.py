@@ -171,7 +171,7 @@ def default_audience(context):
 
 @provider(IFormFieldProvider)
 class IAudience(model.Schema):
-    """Who may see the item (docs/domain.md, "Audience")."""
+    """Who may see the item (docs/domain.md, "Audience: who may see an item")."""
 
     model.fieldset("audience", label=_("Public visé"), fields=["audience", "audience_schools"])
 
