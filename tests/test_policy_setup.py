@@ -196,7 +196,9 @@ class TestUpgradeTo1004:
         types_tool = api.portal.get_tool("portal_types")
         assert "SchoolDirectory" not in types_tool.objectIds()
         assert types_tool["SchoolFinder"].klass == "ent.policy.content.finder.SchoolFinder"
-        assert "SchoolDirectory" not in api.portal.get_tool("portal_workflow")._chains_by_type
+        workflow_tool = api.portal.get_tool("portal_workflow")
+        assert "SchoolDirectory" not in workflow_tool._chains_by_type
+        assert workflow_tool.getChainForPortalType("SchoolFinder") == ("ent_publication_workflow",)
         assert "SchoolFinder" in api.portal.get_registry_record("plone.displayed_types")
         assert "SchoolDirectory" not in api.portal.get_registry_record("plone.displayed_types")
         assert [b.getPath() for b in api.content.find(portal_type="SchoolFinder")] == ["/plone/colleges"]
