@@ -41,4 +41,3 @@ class LoginForm(PloneLoginForm):
         for message in kept:
             status.add(message.message, message.type)
         status.add(text, "error")
-

@@ -92,4 +92,3 @@ class MailPasswordTemplate(PasswordResetToolView):
         if member is not None and is_directory_account(member.getId()):
             raise ValueError(read_only_message())
         return self.index(*args, **kw)
-
