@@ -1,7 +1,7 @@
 """Print constraints.txt: one `name==version` pin per distribution installed in this Python.
 
 Run by `make freeze` with the project's virtualenv after a deliberate upgrade; the ENT's own
-distributions (installed from src/) are left out. tests/test_pins.py checks the result.
+distributions (installed from src/) are left out. tests/install/test_pins.py checks the result.
 """
 
 from importlib.metadata import distributions

@@ -7,7 +7,7 @@ the versions pip installs. The output depends on constraints.txt alone (pins sor
 normalized name, the spelling of constraints.txt kept). Any line that is not a comment, a
 blank or a plain `name==version` pin (an option, a range, a marker, an extra, a second pin of
 the same package) is an error: buildout's [versions] could not say the same thing.
-tests/test_buildout.py checks that buildout/versions.cfg is what this prints.
+tests/install/test_buildout.py checks that buildout/versions.cfg is what this prints.
 """
 
 from pathlib import Path

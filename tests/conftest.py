@@ -1,9 +1,12 @@
-"""Fixtures shared by the tests: pytest-plone's, on a whole ENT site (ent.policy.testing)."""
+"""Fixtures shared by every test folder: pytest-plone's on a whole ENT site
+(ent.policy.testing), the project folder, a headless Chromium. Each folder's conftest.py
+holds what only its tests share; tests/support/ the services and data they start and use."""
 
 from ent.policy.testing import ENT_FUNCTIONAL_TESTING
 from ent.policy.testing import ENT_INTEGRATION_TESTING
 from pathlib import Path
 from pytest_plone import fixtures_factory
+from support.browser import chromium_driver
 
 import pytest
 
@@ -26,3 +29,10 @@ PROJECT = Path(__file__).resolve().parent.parent
 def project() -> Path:
     """The project folder (where the Makefile and instance/ are)."""
     return PROJECT
+
+
+@pytest.fixture
+def browser():
+    """A fresh headless Chromium (its own empty profile), closed after the test."""
+    with chromium_driver() as driver:
+        yield driver

@@ -55,7 +55,7 @@ PLUGIN_TITLE = "ENT directory (LDAP)"
 #: pas.plugins.ldap's own pause (PAS_PLUGINS_LDAP_ERROR_LOG_TIMEOUT, read when its plugin
 #: module is imported) is not set: it only applies to the methods its `ldap_error_handler`
 #: wraps (`users`, `groups`, `authenticateCredentials`, `enumerateUsers`), which
-#: `EntDirectoryPlugin` replaces with `HEALTH` (tests/test_directory_login.py).
+#: `EntDirectoryPlugin` replaces with `HEALTH` (tests/directory/test_directory_login.py).
 RETRY_AFTER = 3.0
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
 SEARCH_TEXT = re.compile(r"^[\w .@'-]+$", re.UNICODE)

@@ -14,7 +14,7 @@ from ZPublisher.interfaces import IPubStart
 
 
 #: What Plone 6.2's classic pages need and no more (checked in headless Chromium with
-#: tests/test_headers.py): scripts and frames from the site itself only, inline styles
+#: tests/security/test_headers.py): scripts and frames from the site itself only, inline styles
 #: (TinyMCE, patterns), images from anywhere over https (rich text) and data: (icons).
 DIRECTIVES = (
     "default-src 'self'",

@@ -1,0 +1,1 @@
+"""What the tests share: the real services they start and the data they use."""

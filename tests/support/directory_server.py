@@ -1,0 +1,25 @@
+"""A real OpenLDAP server for the tests, started with the product's own machinery."""
+
+from ent.policy.directory.shape import Shape
+from ent.server.ldif import DEMO_COUNTS
+from ent.server.ldif import directory_entries
+from ent.server.ldif import write_ldif
+from ent.server.services.slapd import LocalDirectory
+from support.instance_process import free_port
+
+import secrets
+
+
+BASE = "dc=ent,dc=test"
+DEMO_PASSWORD = "demo-test-password"
+SCHOOLS = [("0310001H", "Collège Armand Latour"), ("0310003K", "Collège Emile-Paul Vayssie")]
+
+
+def start_directory(folder, schools=SCHOOLS):
+    """A private slapd in `folder`, loaded with the demo directory of `schools`."""
+    shape = Shape.from_base(BASE)
+    server = LocalDirectory(folder, free_port(), shape, secrets.token_urlsafe(12))
+    server.configure()
+    write_ldif(directory_entries(shape, schools, DEMO_COUNTS, DEMO_PASSWORD), folder / "demo.ldif")
+    server.load(folder / "demo.ldif")
+    return server.start()
