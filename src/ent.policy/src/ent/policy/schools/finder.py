@@ -16,14 +16,15 @@ def folded(text) -> str:
 
 def school_entry(brain) -> dict:
     """A school as the finder lists it; `@id` and `@type` as plone.restapi names content."""
+    url = brain.getURL()
     return {
-        "@id": brain.getURL(),
+        "@id": url,
         "@type": brain.portal_type,
         "uai": brain.school_uai,
         "title": brain.Title,
         "commune": brain.school_commune,
         "insee": brain.school_insee,
-        "url": brain.getURL(),
+        "url": url,
         "services": brain.school_services,
     }
 
