@@ -221,7 +221,7 @@ class TestUpgrade:
     """1001 → 1002: items of a site without audiences keep who could see them."""
 
     def test_existing_items_get_the_audience_of_their_state(self, portal, setup_tool):
-        from test_schools import add_school
+        from support.schools_data import add_school
 
         with api.env.adopt_roles(["Manager"]):
             school = add_school(portal)
@@ -247,7 +247,7 @@ class TestForms:
     """The add forms offer what makes sense where the item is."""
 
     def form(self, url, path, login):
-        from audience_site import PASSWORD
+        from support.audience_site import PASSWORD
 
         import requests
 

@@ -151,7 +151,7 @@ class TestProvisioning:
 
 def test_demo_accounts_log_in(server):
     """The demo directory of docs/domain.md: every account binds with the demo password."""
-    from directory_server import DEMO_PASSWORD
+    from support.directory_server import DEMO_PASSWORD
 
     for uid in ("0310001h.parent", "0310003k.principal", "county.agent", "county.admin"):
         connection = ldap.initialize(server.uri)

@@ -10,6 +10,7 @@ from ent.policy.notifications.config import read_config
 from ent.policy.notifications.outbox import Outbox
 from ent.policy.notifications.sender import Sender
 from plone import api
+from support.notifications import a_message
 from support.notifications import body
 from support.notifications import by_recipient
 from support.notifications import outbox_messages
@@ -65,17 +66,6 @@ class TestSettings:
 
 
 # --- the sender and a real SMTP server ---------------------------------------------------
-
-
-def a_message(to, subject="Essai"):
-    from email.message import EmailMessage
-
-    message = EmailMessage()
-    message["From"] = "ent@example.org"
-    message["To"] = to
-    message["Subject"] = subject
-    message.set_content("Bonjour,\n" + "Une ligne de texte.\n" * 100)  # longer than one SMTP line
-    return message
 
 
 @pytest.fixture
@@ -428,7 +418,7 @@ class TestDigestSchedule:
 
 @pytest.fixture(scope="module")
 def directory(tmp_path_factory):
-    from directory_server import start_directory
+    from support.directory_server import start_directory
 
     server = start_directory(tmp_path_factory.mktemp("ldap-notifications"))
     yield server
@@ -499,8 +489,8 @@ ADMIN = ("admin", "admin-password-for-tests")
 @pytest.fixture(scope="module")
 def served(project, tmp_path_factory):
     """`make run` with the demo directory; its SMTP server is down at first."""
-    from instance_process import free_port
-    from instance_process import Instance
+    from support.instance_process import free_port
+    from support.instance_process import Instance
 
     smtp = SmtpServer()
     folder = tmp_path_factory.mktemp("notifications")

@@ -194,7 +194,7 @@ class TestOnlyWhatCommits:
         assert outbox.pending() == [] and list(outbox.tmp.iterdir()) == []
 
     def test_mail_staged_in_an_aborted_transaction_never_reaches_the_outbox(self, tmp_path):
-        from test_notifications import a_message
+        from support.notifications import a_message
 
         outbox = Outbox(tmp_path / "mail").ensure()
         manager = transaction.TransactionManager()
@@ -325,7 +325,7 @@ class TestCrashes:
         assert recipients_of(deliver(outbox, smtp)) == ["0310001h.teacher@example.org", "0310003k.teacher@example.org"]
 
     def test_a_sender_killed_after_delivery_sends_nothing_twice(self, tmp_path, smtp):
-        from test_notifications import a_message
+        from support.notifications import a_message
 
         smtp.start()
         outbox = Outbox(tmp_path / "mail").ensure()
@@ -357,7 +357,7 @@ class TestCrashes:
         assert recipients_of(smtp.messages) == ["first@example.org", "second@example.org"]
 
     def test_two_senders_on_one_outbox_send_each_message_once(self, tmp_path, smtp):
-        from test_notifications import a_message
+        from support.notifications import a_message
 
         smtp.start()
         outbox = Outbox(tmp_path / "mail").ensure()

@@ -4,17 +4,11 @@ from ent.policy.content.school import SECTIONS
 from ent.policy.structure import SECTIONS as PORTAL_SECTIONS
 from plone import api
 from plone.base.interfaces import INavigationRoot
-from plone.dexterity.utils import createContentInContainer
+from support.schools_data import add_school
 from zope.schema import getFields
 from zope.schema.interfaces import ValidationError
 
 import pytest
-
-
-def add_school(portal, uai="0310001H", title="Collège Armand Latour", **values):
-    """Add a school as the add form and the REST API do: no id given, the name chooser picks it."""
-    with api.env.adopt_roles(["Manager"]):
-        return createContentInContainer(portal["colleges"], "School", title=title, uai=uai, **values)
 
 
 class TestCountyPortal:

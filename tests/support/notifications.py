@@ -55,3 +55,14 @@ def store_of(portal):
     from ent.policy.notifications.store import get_store
 
     return get_store(portal)
+
+
+def a_message(to, subject="Essai"):
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = "ent@example.org"
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content("Bonjour,\n" + "Une ligne de texte.\n" * 100)  # longer than one SMTP line
+    return message

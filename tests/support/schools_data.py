@@ -1,4 +1,9 @@
-"""Rows of the schools file (the Education ministry's open data), shared by the tests."""
+"""Rows of the schools file (the Education ministry's open data), and a school added as the
+add form does, shared by the tests."""
+
+from plone import api
+from plone.dexterity.utils import createContentInContainer
+
 
 HEADER = (
     "uai,name,address_1,address_2,address_3,postal_code,insee_code,commune,phone,website,email,"
@@ -10,3 +15,9 @@ AURIGNAC = "0310003K,Collège Emile-Paul Vayssie,Avenue de Benabarre,,,31420,310
 
 def csv_bytes(*rows, header=HEADER):
     return ("\n".join((header, *rows)) + "\n").encode("utf-8")
+
+
+def add_school(portal, uai="0310001H", title="Collège Armand Latour", **values):
+    """Add a school as the add form and the REST API do: no id given, the name chooser picks it."""
+    with api.env.adopt_roles(["Manager"]):
+        return createContentInContainer(portal["colleges"], "School", title=title, uai=uai, **values)
