@@ -87,7 +87,9 @@ class TestMyFeed:
             ({"school": OTHER}, f"'{OTHER}' is not one of your schools"),
             ({"school": "0310001A"}, "0310001A"),
             ({"portal_type": "Folder"}, "'Folder' is not a type of the feed"),
-            ({"b_size": "many"}, "b_size"),
+            ({"b_size": "many"}, "Invalid b_size: Not an integer"),
+            ({"b_size": 0}, "b_size must be positive and b_start not negative"),
+            ({"b_start": -1}, "b_size must be positive and b_start not negative"),
         ],
     )
     def test_bad_filters(self, url, items, params, words):

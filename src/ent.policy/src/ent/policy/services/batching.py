@@ -2,7 +2,8 @@
 `@id`, `items`, `items_total` and (when there is more than one batch) `batching` links out.
 
 A `b_start` or `b_size` that is not a number is plone.restapi's 400; a negative one (or a
-size of 0) is a 400 too, as for @my-feed: plone.batching would answer a wrong batch or a 500.
+size of 0) is a 400 too (`batch_window`, also used by @my-feed, which batches in the
+catalog): plone.batching would answer a wrong batch or a 500.
 """
 
 from plone.restapi.batching import DEFAULT_BATCH_SIZE
@@ -11,11 +12,17 @@ from plone.restapi.deserializer import parse_int
 from zExceptions import BadRequest
 
 
+def batch_window(form) -> tuple[int, int]:
+    """`(b_start, b_size)` of a request's form, checked: the one check of every ENT list."""
+    b_start, b_size = parse_int(form, "b_start", 0), parse_int(form, "b_size", DEFAULT_BATCH_SIZE)
+    if b_size < 1 or b_start < 0:
+        raise BadRequest("b_size must be positive and b_start not negative")
+    return b_start, b_size
+
+
 def batched(request, sequence, entry=None) -> dict:
     """The batch of `sequence` the request asks for, each element through `entry`."""
-    form = request.form
-    if parse_int(form, "b_size", DEFAULT_BATCH_SIZE) < 1 or parse_int(form, "b_start", 0) < 0:
-        raise BadRequest("b_size must be positive and b_start not negative")
+    batch_window(request.form)
     batch = HypermediaBatch(request, sequence)
     result = {
         "@id": batch.canonical_url,

@@ -4,8 +4,8 @@ from ent.policy.feed import FeedError
 from ent.policy.feed import my_feed
 from ent.policy.feed import origin_title
 from ent.policy.feed import school_titles
+from ent.policy.services.batching import batch_window
 from plone import api
-from plone.restapi.batching import DEFAULT_BATCH_SIZE
 from plone.restapi.interfaces import ISerializeToJson
 from plone.restapi.services import Service
 from zExceptions import BadRequest
@@ -27,13 +27,7 @@ class MyFeedGet(Service):
         types = form.get("portal_type") or []
         if isinstance(types, str):
             types = [types]
-        try:
-            b_size = int(form.get("b_size", DEFAULT_BATCH_SIZE))
-            b_start = int(form.get("b_start", 0))
-        except ValueError:
-            raise BadRequest("b_size and b_start are numbers") from None
-        if b_size < 1 or b_start < 0:
-            raise BadRequest("b_size must be positive and b_start not negative")
+        b_start, b_size = batch_window(form)
         try:
             brains = my_feed(
                 api.user.get_current(), school=form.get("school"), types=types, b_start=b_start, b_size=b_size
