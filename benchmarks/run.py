@@ -737,6 +737,38 @@ def check_answer(name, status, ctype, body, headers):
         raise BenchError(f"GET {name}: status {status}, Content-Type {ctype!r} (expected 200, {wanted})")
 
 
+# The pages whose weight is measured in a browser: what a first visit downloads.
+WEIGHED = ("ent:front", "ent:school", "plain:front")
+
+
+def page_weight(url):
+    """What a first visit of `url` costs in headless Chromium (a fresh profile, so an empty
+    cache): the number of requests (the page and every resource it loads) and the bytes
+    transferred (headers included) and decoded, from the browser's Resource Timing."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from support.browser import chromium_driver
+
+    with chromium_driver() as driver:
+        driver.set_window_size(1366, 900)
+        driver.get(url)
+        for _ in range(100):  # the load event, then a moment for what scripts fetch after it
+            if driver.execute_script("return document.readyState") == "complete":
+                break
+            time.sleep(0.1)
+        time.sleep(1)
+        entries = driver.execute_script(
+            "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+            ".map(e => [e.name, e.transferSize, e.decodedBodySize])"
+        )
+    outside = [name for name, _, _ in entries if not name.startswith(f"http://{HOST}:")]
+    return {
+        "requests": len(entries),
+        "transfer_kib": sum(size for _, size, _ in entries) / 1024,
+        "decoded_kib": sum(size for _, _, size in entries) / 1024,
+        "outside": outside,
+    }
+
+
 def bench_pages(args, tmp, password):
     depth = args.compare_navigation_depth
     instances = {
@@ -779,6 +811,11 @@ def bench_pages(args, tmp, password):
                 plain_search_total = json.loads(body).get("items_total")
             if target == "ent:school" and b"Armand Latour" not in body:
                 raise BenchError(f"GET {path} does not show the school's name")
+        weights = {
+            target: page_weight(f"http://{HOST}:{ports[targets[target][0]]}{targets[target][1]}")
+            for target in WEIGHED
+            if target in targets
+        }
         log(
             f"pages: {len(targets)} pages on {len(procs)} instances, {args.page_warmup} warm-up and "
             f"{args.page_requests} timed requests each, one at a time, alternately"
@@ -822,6 +859,8 @@ def bench_pages(args, tmp, password):
             "p95_ms": percentile(values, 0.95) * 1000,
             "bytes": sizes[target],
         }
+        if target in weights:
+            figures[target]["weight"] = weights[target]
     log(
         "pages: "
         + ", ".join(f"{t} {f['p50_ms']:.0f} ms" for t, f in figures.items() if isinstance(f, dict) and "p50_ms" in f)
@@ -1007,6 +1046,18 @@ def table(results):
                     both(ent),
                     both(plain),
                     ratios(ent, plain),
+                    pages["date"],
+                )
+        plain = pages.get("plain:front", {}).get("weight")
+        for key in ("front", "school"):
+            ent = pages.get(f"ent:{key}", {}).get("weight")
+            if ent and plain:
+                row(
+                    f"{PAGES[key][0]}, anonymous, first visit in headless Chromium (empty cache): "
+                    "requests / KiB transferred (KiB decoded); plain: its front page",
+                    f"{ent['requests']} / {ent['transfer_kib']:.0f} ({ent['decoded_kib']:.0f})",
+                    f"{plain['requests']} / {plain['transfer_kib']:.0f} ({plain['decoded_kib']:.0f})",
+                    f"{ent['requests'] / plain['requests']:.2f} / {ent['transfer_kib'] / plain['transfer_kib']:.2f}",
                     pages["date"],
                 )
         for key in ("front", "school"):
