@@ -74,6 +74,15 @@ test: lint ## Run every test (after `make lint`)
 	@scripts/system-packages.sh $(SYSTEM_PACKAGES) $(TEST_SYSTEM_PACKAGES)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The French catalogues (locales/ of ent.policy and ent.theme): the .mo files are committed so
+# that the test layers, which read no zope.conf, load them too; tests/portal/test_i18n.py
+# checks that each .mo says what its .po says.
+.PHONY: translations
+translations: ## Compile the translation catalogues (locales/*/LC_MESSAGES/*.po) into their .mo files
+	@for po in $$(find src -path '*/locales/*/LC_MESSAGES/*.po'); do \
+	    $(BIN)/python -c 'import sys; from pythongettext.msgfmt import Msgfmt; open(sys.argv[2], "wb").write(Msgfmt(open(sys.argv[1], "rb")).get())' $$po $${po%.po}.mo \
+	    && echo "$${po%.po}.mo"; done
+
 .PHONY: bench
 bench: $(STAMP)-test ## Benchmarks against plain Plone and local users in the same run (docs/benchmarks.md)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

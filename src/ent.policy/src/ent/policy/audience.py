@@ -173,7 +173,12 @@ def default_audience(context):
 class IAudience(model.Schema):
     """Who may see the item (docs/domain.md, "Audience: who may see an item")."""
 
-    model.fieldset("audience", label=_("Public visé"), fields=["audience", "audience_schools"])
+    # On the first tab, right after the title and description: the audience is the editor's
+    # main decision. News, events and pages take title/description from plone.dublincore,
+    # announcements from plone.basic; a move whose field the form lacks is skipped.
+    directives.order_after(audience="IDublinCore.description")
+    directives.order_after(audience="IBasic.description")
+    directives.order_after(audience_schools="IAudience.audience")
 
     directives.widget("audience", CheckBoxFieldWidget)
     audience = AudienceField(

@@ -9,6 +9,7 @@
 """
 
 from ent.policy.directory.plugin import directory_unavailable
+from ent.policy.i18n import _
 from ent.policy.logins.throttle import REFUSED
 from ent.policy.logins.throttle import refused_message
 from Products.CMFPlone.browser.login import login as plone_login
@@ -19,7 +20,7 @@ from Products.statusmessages.interfaces import IStatusMessage
 import os
 
 
-UNAVAILABLE_MESSAGE = "L'annuaire est momentanément indisponible : réessayez dans quelques minutes."
+UNAVAILABLE_MESSAGE = _("The directory is unavailable for the moment: try again in a few minutes.")
 
 
 class LoginForm(PloneLoginForm):

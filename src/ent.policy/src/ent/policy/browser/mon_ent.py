@@ -1,6 +1,7 @@
 """ "Mon ENT": the page a person lands on after logging in (ent.policy.feed)."""
 
 from ent.policy.audience import COUNTY
+from ent.policy.dates import french_datetime
 from ent.policy.feed import COUNTY_TITLE
 from ent.policy.feed import FEED_TYPES
 from ent.policy.feed import FeedError
@@ -9,6 +10,7 @@ from ent.policy.feed import origin_title
 from ent.policy.feed import person_groups
 from ent.policy.feed import person_schools
 from ent.policy.feed import school_titles
+from ent.policy.i18n import _
 from plone import api
 from plone.base.interfaces import IRedirectAfterLogin
 from plone.batching import Batch
@@ -23,6 +25,8 @@ PAGE_SIZE = 20
 
 class MonEntView(BrowserView):
     """The person's feed: filters by school and type, 20 entries a page."""
+
+    page_title = _("My ENT")
 
     def __call__(self):
         if api.user.is_anonymous():
@@ -69,10 +73,10 @@ class MonEntView(BrowserView):
             "portal_type": brain.portal_type,
             "origin": brain.origin,
             "origin_title": origin_title(brain.origin, self.titles),
-            "date": api.portal.get_localized_time(brain.effective, long_format=True) if brain.effective else "",
-            "start": api.portal.get_localized_time(brain.start, long_format=True)
-            if brain.portal_type == "Event" and brain.start
-            else "",
+            # In the site's time zone (Plone's formatter keeps the zone the date was stored
+            # in), the same words as the mails; "" for an entry never given a date.
+            "date": french_datetime(brain.effective),
+            "start": french_datetime(brain.start) if brain.portal_type == "Event" else "",
         }
 
     def page_url(self, b_start):

@@ -4,6 +4,7 @@ from .locks import current_locks
 from .locks import KINDS
 from .locks import lift_lock
 from .locks import LockRequestError
+from ent.policy.i18n import _
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from Products.statusmessages.interfaces import IStatusMessage
@@ -28,9 +29,9 @@ class LoginLocksView(BrowserView):
             status.add(str(error), "error")
             return
         if lifted:
-            status.add(f"Blocage levé pour {KINDS[kind]} {value}.", "info")
+            status.add(_("Block lifted for ${kind} ${value}.", mapping={"kind": KINDS[kind], "value": value}), "info")
         else:
-            status.add(f"Aucun échec de connexion enregistré pour {value}.", "warning")
+            status.add(_("No failed log-in recorded for ${value}.", mapping={"value": value}), "warning")
 
     def locks(self):
         return current_locks(self.context)

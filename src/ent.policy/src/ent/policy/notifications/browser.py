@@ -5,6 +5,7 @@ from .preferences import CHOICES
 from .preferences import get_preference
 from .preferences import set_preference
 from .preferences import TITLES
+from ent.policy.i18n import _
 from plone import api
 from Products.statusmessages.interfaces import IStatusMessage
 from z3c.form import button
@@ -22,18 +23,18 @@ CHOICE_VOCABULARY = SimpleVocabulary([SimpleTerm(choice, choice, TITLES[choice])
 
 class IPreferencesForm(Interface):
     notifications = schema.Choice(
-        title="Être prévenu(e) des nouvelles publications qui me concernent",
-        description="Par courriel, à l'adresse de votre compte.",
+        title=_("Tell me about new publications meant for me"),
+        description=_("By email, at the address of your account."),
         vocabulary=CHOICE_VOCABULARY,
         required=True,
     )
 
 
 class PreferencesForm(form.Form):
-    label = "Mes notifications"
-    description = (
-        "Quand une actualité, un événement, une annonce ou une page vous concernant est publié, "
-        "l'ENT peut vous prévenir par courriel."
+    label = _("My notifications")
+    description = _(
+        "When a news item, an event, an announcement or a page meant for you is published, "
+        "the ENT can tell you by email."
     )
     fields = field.Fields(IPreferencesForm)
     fields["notifications"].widgetFactory = RadioFieldWidget
@@ -42,12 +43,12 @@ class PreferencesForm(form.Form):
     def getContent(self):
         return {"notifications": get_preference(api.portal.get(), api.user.get_current().getId())}
 
-    @button.buttonAndHandler("Enregistrer", name="save")
+    @button.buttonAndHandler(_("Save"), name="save")
     def handle_save(self, action):
         data, errors = self.extractData()
         if errors:
             self.status = self.formErrorsMessage
             return
         set_preference(api.portal.get(), api.user.get_current().getId(), data["notifications"])
-        IStatusMessage(self.request).add("Vos préférences de notification sont enregistrées.", type="info")
+        IStatusMessage(self.request).add(_("Your notification preferences are saved."), type="info")
         self.request.response.redirect(f"{self.context.absolute_url()}/@@notifications-preferences")
