@@ -5,6 +5,9 @@ Creating a school (form, REST API or import) gives it its sections, its groups
 """
 
 from ent.policy import _
+from ent.policy.colors import contrast_ratio
+from ent.policy.colors import format_ratio
+from ent.policy.colors import MIN_TEXT_CONTRAST
 from ent.policy.groups import ensure_groups
 from ent.policy.groups import school_editors_group
 from ent.policy.groups import school_group
@@ -12,6 +15,7 @@ from ent.policy.groups import school_groups
 from ent.policy.groups import SCHOOL_PROFILES
 from ent.policy.hardening.urls import check_url
 from ent.policy.hardening.urls import is_safe_url
+from ent.policy.i18n import _ as ent_
 from ent.policy.uai import InvalidUAI
 from ent.policy.uai import normalize_uai
 from plone import api
@@ -20,6 +24,7 @@ from plone.autoform import directives
 from plone.base.interfaces import INavigationRoot
 from plone.dexterity.content import Container
 from plone.namedfile.field import NamedBlobImage
+from plone.namedfile.utils import getImageInfo
 from plone.schema import Email
 from plone.supermodel import model
 from zope import schema
@@ -46,6 +51,9 @@ EDITOR_ROLES = ("Contributor", "Editor", "Reviewer")
 MEMBER_ROLE = "Insider"
 PRIORITY_EDUCATION = ("REP", "REP+")
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
+#: The logo's formats (no SVG: it may carry scripts) and its size limit.
+LOGO_TYPES = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WebP"}
+LOGO_MAX_BYTES = 1024 * 1024
 
 
 class InvalidValue(ValidationError):
@@ -78,8 +86,59 @@ class UAI(schema.TextLine):
 
 
 def check_color(value):
-    if value and not COLOR_PATTERN.match(value):
-        raise InvalidValue(f"{value!r} is not a colour like #1a5e8c")
+    """A school's accent colour: `#rrggbb`, dark enough for white text on it (WCAG AA)."""
+    if not value:
+        return True
+    if not COLOR_PATTERN.match(value):
+        raise InvalidValue(
+            ent_(
+                "error_accent_color_format",
+                default="${value} is not a colour written #rrggbb, such as #1a5e8c.",
+                mapping={"value": value},
+            )
+        )
+    ratio = contrast_ratio(value)
+    if ratio < MIN_TEXT_CONTRAST:
+        raise InvalidValue(
+            ent_(
+                "error_accent_color_contrast",
+                default="White text on ${color} has a contrast ratio of ${ratio}; it needs at least ${needed}"
+                " (WCAG 2.1 AA). Choose a darker colour.",
+                mapping={"color": value, "ratio": format_ratio(ratio), "needed": format_ratio(MIN_TEXT_CONTRAST)},
+            )
+        )
+    return True
+
+
+def megabytes(size: int) -> str:
+    """A size in bytes as French pages write it: "1,5 Mo"."""
+    return f"{round(size / (1024 * 1024), 1):g}".replace(".", ",") + " Mo"
+
+
+def check_logo(value):
+    """A school's logo: a PNG, JPEG, GIF or WebP image (read from its bytes, not its name)
+    of at most LOGO_MAX_BYTES."""
+    if value is None:
+        return True
+    filename = getattr(value, "filename", None) or ""
+    size = value.getSize()
+    if size > LOGO_MAX_BYTES:
+        raise InvalidValue(
+            ent_(
+                "error_logo_too_large",
+                default="The logo ${filename} weighs ${size}; the limit is ${limit}.",
+                mapping={"filename": filename, "size": megabytes(size), "limit": megabytes(LOGO_MAX_BYTES)},
+            )
+        )
+    content_type, width, height = getImageInfo(value.data)
+    if content_type not in LOGO_TYPES or width <= 0 or height <= 0:
+        raise InvalidValue(
+            ent_(
+                "error_logo_not_an_image",
+                default="The logo must be an image (${formats}): ${filename} is not one.",
+                mapping={"filename": filename, "formats": ", ".join(LOGO_TYPES.values())},
+            )
+        )
     return True
 
 
@@ -136,10 +195,23 @@ class ISchool(model.Schema):
     )
 
     model.fieldset("appearance", label=_("Apparence"), fields=["logo", "accent_color"])
-    logo = NamedBlobImage(title=_("Logo"), required=False)
+    logo = NamedBlobImage(
+        title=_("Logo"),
+        description=ent_(
+            "help_school_logo",
+            default="PNG, JPEG, GIF or WebP, 1 MB at most. Shown on the school's home page.",
+        ),
+        required=False,
+        accept=tuple(LOGO_TYPES),
+        constraint=check_logo,
+    )
     accent_color = schema.TextLine(
         title=_("Couleur d'accent"),
-        description=_("Couleur du site de l'établissement, par ex. #1a5e8c."),
+        description=ent_(
+            "help_school_accent_color",
+            default="The colour of the school's pages, written #rrggbb (e.g. #1a5e8c). White text is written on"
+            " it: it must be dark enough (contrast of at least 4.5:1).",
+        ),
         required=False,
         constraint=check_color,
     )
