@@ -18,19 +18,29 @@ SECTIONS = (
     ("actualites", "Actualités", "Les actualités du Département pour les collèges."),
     ("colleges", "Collèges", "Les collèges du Département et leurs sites."),
     ("aides", "Aides départementales", "Les aides du Département : qui peut en bénéficier, comment les demander."),
-    ("sectorisation", "Sectorisation", "Quel collège dessert mon adresse ?"),
+    ("sectorisation", "Sectorisation", "Quel est mon collège ? Celui qui dessert votre adresse."),
     ("projets", "Projets pour les collégiens", "Les projets du Département pour les élèves."),
     ("culture-loisirs", "Culture et loisirs", "Activités culturelles et de loisirs."),
     ("aide-formation", "Aide et formation", "Guides, questions fréquentes et demande d'assistance."),
     ("espaces", "Espaces collaboratifs", "Les espaces de travail partagés entre collèges et Département."),
 )
 SCHOOLS_FOLDER = "colleges"
+#: The County home (ent.policy.browser.home), the site root's view.
+COUNTY_HOME_VIEW = "ent-home"
 COUNTY_ADMIN_ROLES = ("Site Administrator",)
 
 
 def schools_folder(portal=None):
     portal = portal or api.portal.get()
     return portal[SCHOOLS_FOLDER]
+
+
+def set_county_home(portal):
+    """Make the County home the site root's view, unless an administrator chose another one
+    (Plone's own default, `listing_view`, is no choice). Also for existing sites (upgrade)."""
+    current = getattr(portal.aq_base, "layout", None)
+    if not current or current in ("listing_view", "document_view"):
+        portal.setLayout(COUNTY_HOME_VIEW)
 
 
 def create_structure(portal):
@@ -55,3 +65,4 @@ def create_structure(portal):
             description=description,
         )
         api.content.transition(obj=section, transition="publish")
+    set_county_home(portal)

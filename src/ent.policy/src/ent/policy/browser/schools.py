@@ -1,11 +1,16 @@
 """The schools finder page and a school's home page."""
 
+from ent.policy.browser.home import HomeMixin
+from ent.policy.content.school import COLOR_PATTERN
+from ent.policy.content.school import containing_school
 from ent.policy.content.school import SECTIONS
-from ent.policy.feed import site_items
+from ent.policy.i18n import _
 from ent.policy.schools.finder import communes
 from ent.policy.schools.finder import find_schools
 from plone import api
+from plone.app.layout.viewlets.common import ViewletBase
 from Products.Five.browser import BrowserView
+from zope.i18n import translate
 
 
 SERVICE_LABELS = (
@@ -49,8 +54,16 @@ class OldSchoolsDirectoryLink(BrowserView):
         return ""
 
 
-class SchoolView(BrowserView):
-    """A school's home: who it is, how to reach it, its latest news."""
+class SchoolView(HomeMixin, BrowserView):
+    """A school's home: who it is, its news and the County's broadcasts to it, its events,
+    how to reach it, its spaces, and the ways back to the County portal and to Mon ENT."""
+
+    NEWS_COUNT = 5
+    EVENTS_COUNT = 4
+
+    def __call__(self):
+        self.hide_portlets()
+        return self.index()
 
     def services(self):
         return service_labels(self.context.services())
@@ -60,12 +73,71 @@ class SchoolView(BrowserView):
         town = " ".join(part for part in (self.context.postal_code, self.context.commune) if part)
         return [line for line in lines + [town] if line]
 
-    def latest_news(self, limit=5):
+    def news(self):
         """The school's latest news and the County's broadcasts to the school."""
-        return site_items(self.context, b_size=limit)[:limit]
+        return self.latest_news(self.NEWS_COUNT)
+
+    def events(self):
+        """The school's next events and the County's meant for it."""
+        return self.upcoming_events(self.EVENTS_COUNT)
+
+    def logo(self):
+        """The logo's scale (`<img>` attributes), or None."""
+        if not self.context.logo:
+            return None
+        scale = api.content.get_view("images", self.context, self.request).scale("logo", scale="thumb")
+        if scale is None:
+            return None
+        alt = translate(
+            _("alt_school_logo", default="Logo of ${school}", mapping={"school": self.context.Title()}),
+            context=self.request,
+        )
+        return {"src": scale.url, "width": scale.width, "height": scale.height, "alt": alt}
+
+    def phone_link(self):
+        return "tel:" + "".join(char for char in self.context.phone or "" if char.isdigit() or char == "+")
+
+    def spaces(self):
+        """The items of the school's `espaces` folder the reader may view, in their order."""
+        folder = self.context.get("espaces")
+        if folder is None or not api.user.has_permission("View", obj=folder):
+            return None
+        return api.content.find(context=folder, depth=1, sort_on="getObjPositionInParent")
+
+    def spaces_url(self):
+        folder = self.context.get("espaces")
+        return folder.absolute_url() if folder is not None else None
+
+    def section_url(self, section_id):
+        section = self.context.get(section_id)
+        return section.absolute_url() if section is not None else None
 
     def sections(self):
         """The school's sections the visitor may see, in their order."""
-        wanted = [section_id for section_id, _, _ in SECTIONS]
+        wanted = [section_id for section_id, _title, _view in SECTIONS]
         brains = api.content.find(context=self.context, depth=1, portal_type="Folder", sort_on="getObjPositionInParent")
         return [brain for brain in brains if brain.getId in wanted]
+
+    def county_url(self):
+        return api.portal.get().absolute_url()
+
+    def mon_ent_url(self):
+        return f"{self.context.absolute_url()}/@@mon-ent"
+
+
+class SchoolAccentViewlet(ViewletBase):
+    """The school's accent colour on every page of its site: `--ent-accent` (ent.theme's
+    custom property) in a `<style>` of the page's head. The Content-Security-Policy
+    (hardening.headers) allows inline styles; the value is checked again, as a colour stored
+    before colours were checked must not write CSS."""
+
+    def update(self):
+        super().update()
+        school = containing_school(self.context)
+        color = getattr(school, "accent_color", None) if school is not None else None
+        self.color = color if color and COLOR_PATTERN.match(color) else None
+
+    def render(self):
+        if not self.color:
+            return ""
+        return f'<style id="ent-school-accent">:root {{ --ent-accent: {self.color}; }}</style>'
