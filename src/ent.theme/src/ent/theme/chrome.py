@@ -1,0 +1,69 @@
+"""Who sees Plone's back office: its toolbar (and the body classes that make room for it)
+and the authors of an item ("par …") only for people who may edit something here.
+
+Our rule, without knowing the ENT's groups (ent.policy.groups spells them; the theme does
+not import the policy): a person may edit when they have an editing permission on the
+page's item or on its navigation root (the County portal or their school's site). That is
+every Manager and Site Administrator (County admins), and whoever holds Editor,
+Contributor or Reviewer there, directly or through a school's editors group. Parents,
+pupils, and teachers without those roles do not.
+"""
+
+from AccessControl import getSecurityManager
+from Acquisition import aq_inner
+from plone import api
+from plone.app.layout.globals.context import ContextState
+from plone.app.layout.viewlets import content
+from plone.app.layout.viewlets.content import DocumentBylineViewlet
+from plone.memoize.view import memoize
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+
+import os
+
+
+EDITING_PERMISSIONS = (
+    "Modify portal content",
+    "Add portal content",
+    "Review portal content",
+    "Manage portal",
+)
+
+
+def may_edit(context) -> bool:
+    """Whether the current person may edit on `context` or on its navigation root."""
+    security = getSecurityManager()
+    user = security.getUser()
+    if user is None or user.getUserName() == "Anonymous User":
+        return False
+    context = aq_inner(context)
+    places = [context]
+    try:
+        root = api.portal.get_navigation_root(context)
+    except Exception:  # an odd context (a tool, a temporary object): the context alone decides
+        root = None
+    if root is not None and root is not context:
+        places.append(root)
+    return any(security.checkPermission(permission, place) for place in places for permission in EDITING_PERMISSIONS)
+
+
+class EntContextState(ContextState):
+    """`plone_context_state` on the theme's layer: the toolbar, and its `plone-toolbar-*`
+    body classes (plone_layout asks the same method), only for people who may edit."""
+
+    @memoize
+    def is_toolbar_visible(self):
+        return super().is_toolbar_visible() and may_edit(self.context)
+
+
+class EntBylineViewlet(DocumentBylineViewlet):
+    """The dates stay for every reader; the authors only for people who may edit."""
+
+    def show_about(self):
+        return may_edit(self.context) and super().show_about()
+
+
+class EntContributorsViewlet(DocumentBylineViewlet):
+    index = ViewPageTemplateFile("document_contributors.pt", _prefix=os.path.dirname(content.__file__))
+
+    def render(self):
+        return super().render() if may_edit(self.context) else ""
