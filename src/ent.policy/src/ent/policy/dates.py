@@ -36,22 +36,25 @@ def site_zone():
 
 
 def local(value, zone=None):
-    """`value` (datetime, DateTime, epoch seconds or ISO 8601 string) as an aware datetime of
-    the site's time zone; None for nothing. A naive datetime or string counts as UTC, as
-    plone.restapi reads it."""
+    """`value` (datetime, date, DateTime, epoch seconds or ISO 8601 string) as an aware
+    datetime of the site's time zone; None for nothing. A naive datetime or string counts as
+    UTC, as plone.restapi reads it; a date is the site's midnight of that day."""
     if value is None or value == "":
         return None
     if isinstance(value, DateTime):
-        value = value.asdatetime()
+        # Not `asdatetime()`: for a DateTime in a named zone it gives pytz's unlocalised zone,
+        # the local mean time of 1891 (Paris: 9 minutes off).
+        value = datetime.datetime.fromtimestamp(value.micros() / 1e6, pytz.utc)
     elif isinstance(value, (int, float)):
         value = datetime.datetime.fromtimestamp(value, pytz.utc)
     elif isinstance(value, str):
         value = datetime.datetime.fromisoformat(value)
-    elif type(value) is datetime.date:
-        value = datetime.datetime(value.year, value.month, value.day)
+    zone = zone or site_zone()
+    if type(value) is datetime.date:
+        # A day is the site's day: its midnight there.
+        return wall_clock(value, 0, zone=zone)
     if value.tzinfo is None:
         value = pytz.utc.localize(value)
-    zone = zone or site_zone()
     return zone.normalize(value.astimezone(zone))
 
 

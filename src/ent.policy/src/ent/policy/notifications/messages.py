@@ -9,6 +9,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from email.utils import formataddr
 from email.utils import make_msgid
+from ent.policy.dates import french_date
+from ent.policy.dates import french_datetime
+from ent.policy.dates import local
 from ent.policy.feed import COUNTY_TITLE
 
 import datetime
@@ -31,14 +34,6 @@ def host_name() -> str:
     return socket.getfqdn() or "localhost"
 
 
-def local_time(timestamp):
-    return datetime.datetime.fromtimestamp(timestamp).astimezone()
-
-
-def french_date(timestamp) -> str:
-    return local_time(timestamp).strftime("%d/%m/%Y à %H:%M")
-
-
 def school_label(entry) -> str:
     return entry.get("origin_title") or COUNTY_TITLE
 
@@ -48,7 +43,8 @@ def _message(sender, person, subject, body, site_url):
     message["From"] = sender
     message["To"] = formataddr((person.fullname or "", person.email))
     message["Subject"] = subject
-    message["Date"] = format_datetime(datetime.datetime.now().astimezone())
+    # The site's clock, as in the body (the server's own zone may be another).
+    message["Date"] = format_datetime(local(datetime.datetime.now(datetime.UTC)))
     message["Message-ID"] = make_msgid(domain=host_name())
     # Tells auto-responders not to answer, and mail clients how to stop these mails.
     message["Auto-Submitted"] = "auto-generated"
@@ -70,7 +66,7 @@ def describe(entry, indent=""):
     if entry.get("description"):
         lines.append(f"{indent}{entry['description']}")
     kind = TYPE_TITLES.get(entry.get("portal_type"), "Publication")
-    lines.append(f"{indent}{kind}, publiée le {french_date(entry['published_at'])}")
+    lines.append(f"{indent}{kind}, publiée le {french_datetime(entry['published_at'])}")
     lines.append(f"{indent}{entry['url']}")
     return lines
 
@@ -104,9 +100,11 @@ def by_school(entries):
 
 def digest_message(entries, person, sender, site_url, day=None):
     """The daily mail listing `entries` for `person`, grouped by school."""
-    day = day or datetime.date.today()
+    day = day or local(datetime.datetime.now(datetime.UTC)).date()
     count = len(entries)
-    subject = f"ENT : {count} nouvelle{'s' if count > 1 else ''} publication{'s' if count > 1 else ''} ({day.strftime('%d/%m/%Y')})"
+    subject = (
+        f"ENT : {count} nouvelle{'s' if count > 1 else ''} publication{'s' if count > 1 else ''} ({french_date(day)})"
+    )
     lines = [f"Bonjour {person.fullname or person.id},", "", "Les publications de l'ENT qui vous concernent :"]
     for title, items in by_school(entries):
         lines += ["", title, "=" * len(title), ""]

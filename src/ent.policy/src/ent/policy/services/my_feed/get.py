@@ -1,5 +1,6 @@
 """GET @my-feed: the "Mon ENT" feed of the person asking (ent.policy.feed)."""
 
+from ent.policy.dates import local_iso
 from ent.policy.feed import FeedError
 from ent.policy.feed import my_feed
 from ent.policy.feed import origin_title
@@ -15,6 +16,7 @@ from zope.component import getMultiAdapter
 
 #: Catalog metadata every entry carries, besides plone.restapi's summary.
 FIELDS = ("origin", "effective", "start", "end", "audience", "review_state")
+DATES = ("effective", "start", "end")
 
 
 class MyFeedGet(Service):
@@ -39,4 +41,8 @@ class MyFeedGet(Service):
         titles = school_titles()
         for item in result["items"]:
             item["origin_title"] = origin_title(item.get("origin"), titles)
+            # The same instants, with the site's offset (Europe/Paris) as the pages show them.
+            for name in DATES:
+                if item.get(name):
+                    item[name] = local_iso(item[name])
         return result
