@@ -83,6 +83,11 @@ translations: ## Compile the translation catalogues (locales/*/LC_MESSAGES/*.po)
 	    $(BIN)/python -c 'import sys; from pythongettext.msgfmt import Msgfmt; open(sys.argv[2], "wb").write(Msgfmt(open(sys.argv[1], "rb")).get())' $$po $${po%.po}.mo \
 	    && echo "$${po%.po}.mo"; done
 
+.PHONY: screenshots
+screenshots: $(STAMP)-test ## PNGs of the pages people use, desktop and phone, into docs/screenshots/
+	@scripts/system-packages.sh $(SYSTEM_PACKAGES) $(TEST_SYSTEM_PACKAGES)
+	$(BIN)/python scripts/screenshots.py
+
 .PHONY: bench
 bench: $(STAMP)-test ## Benchmarks against plain Plone and local users in the same run (docs/benchmarks.md)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

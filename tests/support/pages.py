@@ -1,0 +1,75 @@
+"""The pages people meet on the demo site, the one list that the accessibility tests
+(tests/portal/test_accessibility.py) and `make screenshots` (scripts/screenshots.py) go
+through: each as the kind of user who reads it, at a desktop's and a phone's width."""
+
+from dataclasses import dataclass
+from dataclasses import field
+from urllib.parse import urlencode
+from urllib.parse import urlparse
+
+import requests
+
+
+# A desktop (the most common laptop width) and a phone (iPhone 12 to 15); the heights are the
+# first screen's, screenshots take the whole page.
+WIDTHS = {1366: 900, 390: 844}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str = ""
+    login: str | None = None
+    # Catalog query (REST @search) for a page whose address the demo decides: its newest match.
+    find: dict = field(default_factory=dict)
+
+    def url(self, base: str) -> str:
+        if not self.find:
+            return f"{base}/{self.path}" if self.path else base
+        query = {**self.find, "sort_on": "effective", "sort_order": "descending", "b_size": 1}
+        if "path" in query:  # under the site, wherever it is served
+            query["path"] = f"{urlparse(base).path}/{query['path']}"
+        answer = requests.get(f"{base}/@search?{urlencode(query)}", headers={"Accept": "application/json"}, timeout=60)
+        answer.raise_for_status()
+        items = answer.json()["items"]
+        assert items, f"the demo has no page for {self.name}: {self.find}"
+        return items[0]["@id"]
+
+
+SCHOOL = "colleges/0310001h"
+
+PAGES = (
+    Page("county-home"),
+    Page("school-home", SCHOOL),
+    Page("news-item", find={"portal_type": "News Item", "review_state": "published"}),
+    Page("event", find={"portal_type": "Event", "review_state": "published", "path": SCHOOL}),
+    Page("agenda", f"{SCHOOL}/agenda"),
+    Page("schools-finder", "colleges"),
+    Page("mon-ent", "@@mon-ent", login="0310001h.parent"),
+    Page("login", "login"),
+    Page("search", "@@search?SearchableText=collège"),
+    Page("add-form", f"{SCHOOL}/actualites/++add++News Item", login="0310001h.principal"),
+)
+
+
+def log_in(driver, base: str, login: str, password: str):
+    """Log in through the site's own form, as a person does."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(f"{base}/login")
+    driver.find_element(By.NAME, "__ac_name").send_keys(login)
+    driver.find_element(By.NAME, "__ac_password").send_keys(password)
+    driver.find_element(By.NAME, "buttons.login").click()
+    WebDriverWait(driver, 30).until(
+        lambda driver: any(cookie["name"] == "__ac" for cookie in driver.get_cookies()),
+        f"{login} could not log in",
+    )
+
+
+def open_page(driver, base: str, page: Page, width: int, password: str = "demo"):
+    """`page` in `driver` at `width`, logged in as its reader first."""
+    driver.set_window_size(width, WIDTHS[width])
+    if page.login:
+        log_in(driver, base, page.login, password)
+    driver.get(page.url(base))
