@@ -122,7 +122,12 @@ def check_main_colour(value) -> bool:
             _(
                 "main_colour_low_contrast",
                 default="White text on ${value} has a contrast of ${ratio}:1; it needs at least ${needed}:1.",
-                mapping={"value": value, "ratio": f"{ratio:.2f}", "needed": MIN_CONTRAST_WITH_WHITE},
+                # French decimals: 4,5 and not 4.5.
+                mapping={
+                    "value": value,
+                    "ratio": f"{ratio:.2f}".replace(".", ","),
+                    "needed": f"{MIN_CONTRAST_WITH_WHITE:g}".replace(".", ","),
+                },
             )
         )
     return True

@@ -76,11 +76,13 @@ class BrandViewlet(ViewletBase):
         self.portal_url = self.portal_state.portal_url()
         self.county_name = settings.county_name()
         self.logo_url = settings.logo_url(self.portal_url)
+        # Strings only for the template: a content object there would be called (rendered).
         root = self.portal_state.navigation_root()
-        self.school = None if ISiteRoot.providedBy(root) else root
+        self.on_school = not ISiteRoot.providedBy(root)
+        self.school_title = root.Title() if self.on_school else ""
         self.school_logo_url = None
-        if self.school is not None and getattr(self.school, "logo", None):
-            self.school_logo_url = f"{self.school.absolute_url()}/@@images/logo/thumb"
+        if self.on_school and getattr(root, "logo", None):
+            self.school_logo_url = f"{root.absolute_url()}/@@images/logo/thumb"
 
 
 class UserToolsViewlet(ViewletBase):
