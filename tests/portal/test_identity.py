@@ -188,5 +188,38 @@ class TestChrome:
         html = page(demo, "principal", item)
         assert 'id="edit-bar"' in html
         assert "plone-toolbar-" in html
-        assert "label-by-author" in html
         assert "Se déconnecter" in header_links(html)
+
+
+class TestBylines:
+    """The authors of an item ("par …") for people who may edit it, not for its readers."""
+
+    @pytest.fixture
+    def news(self, functional_portal):
+        with api.env.adopt_roles(["Manager"]):
+            item = api.content.create(
+                container=functional_portal["actualites"], type="News Item", id="news", title="Une actualité"
+            )
+            api.content.transition(obj=item, to_state="published")
+            for login in ("reader", "editor"):
+                api.user.create(email=f"{login}@example.org", username=login, password="secret-pass-123")
+            api.user.grant_roles(username="editor", obj=item, roles=["Editor"])
+        transaction.commit()
+        return item
+
+    def view_as(self, functional_app, url, login):
+        browser = Browser(functional_app)
+        browser.addHeader("Authorization", f"Basic {login}:secret-pass-123")
+        browser.open(url)
+        return browser.contents
+
+    def test_a_reader_sees_no_author_nor_toolbar(self, functional_app, news):
+        html = self.view_as(functional_app, news.absolute_url(), "reader")
+        assert "label-by-author" not in html
+        assert 'id="edit-bar"' not in html
+        assert "plone-toolbar-" not in html
+
+    def test_an_editor_sees_the_authors_and_the_toolbar(self, functional_app, news):
+        html = self.view_as(functional_app, news.absolute_url(), "editor")
+        assert "label-by-author" in html
+        assert 'id="edit-bar"' in html
