@@ -135,12 +135,15 @@ def upcoming_events(context, limit):
 def lead_image(brain, scale="preview"):
     """The URL, width and height of a news item's lead image scale, or None (no image).
 
-    From the catalog's `image_scales` (no object loaded); the URL names the scale's unique
-    version, so browsers may keep it.
+    From the catalog's `image_scales` (no object loaded; the URL names the scale's unique
+    version, so browsers may keep it), else from `getIcon` (the item has an image).
     """
     scales = getattr(brain, "image_scales", None) or {}
     image = (scales.get("image") or [None])[0]
     if not image:
+        # Metadata made before the image was set: the image view finds the scale.
+        if getattr(brain, "getIcon", False):
+            return {"src": f"{brain.getURL()}/@@images/image/{scale}", "width": None, "height": None}
         return None
     chosen = (image.get("scales") or {}).get(scale) or image
     return {

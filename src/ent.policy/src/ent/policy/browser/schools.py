@@ -1,14 +1,11 @@
 """The schools finder page and a school's home page."""
 
 from ent.policy.browser.home import HomeMixin
-from ent.policy.content.school import COLOR_PATTERN
-from ent.policy.content.school import containing_school
 from ent.policy.content.school import SECTIONS
 from ent.policy.i18n import _
 from ent.policy.schools.finder import communes
 from ent.policy.schools.finder import find_schools
 from plone import api
-from plone.app.layout.viewlets.common import ViewletBase
 from Products.Five.browser import BrowserView
 from zope.i18n import translate
 
@@ -118,26 +115,13 @@ class SchoolView(HomeMixin, BrowserView):
         brains = api.content.find(context=self.context, depth=1, portal_type="Folder", sort_on="getObjPositionInParent")
         return [brain for brain in brains if brain.getId in wanted]
 
+    def has_accent(self):
+        """Whether the school has its own accent colour (ent.theme sets it as `--ent-accent`
+        on every page of the school; else the County's main colour is used)."""
+        return bool(self.context.accent_color)
+
     def county_url(self):
         return api.portal.get().absolute_url()
 
     def mon_ent_url(self):
         return f"{self.context.absolute_url()}/@@mon-ent"
-
-
-class SchoolAccentViewlet(ViewletBase):
-    """The school's accent colour on every page of its site: `--ent-accent` (ent.theme's
-    custom property) in a `<style>` of the page's head. The Content-Security-Policy
-    (hardening.headers) allows inline styles; the value is checked again, as a colour stored
-    before colours were checked must not write CSS."""
-
-    def update(self):
-        super().update()
-        school = containing_school(self.context)
-        color = getattr(school, "accent_color", None) if school is not None else None
-        self.color = color if color and COLOR_PATTERN.match(color) else None
-
-    def render(self):
-        if not self.color:
-            return ""
-        return f'<style id="ent-school-accent">:root {{ --ent-accent: {self.color}; }}</style>'
