@@ -89,6 +89,18 @@ class TestCountyHome:
         assert region.cssselect(".ent-county-home")
         assert len(region.getroottree().getroot().cssselect("h1")) == 1
 
+    def test_uninstall_gives_plone_view_back(self, functional_portal):
+        from ent.policy.structure import set_county_home
+        from ent.policy.structure import unset_county_home
+
+        assert functional_portal.getLayout() == "ent-home"
+        unset_county_home(functional_portal)
+        assert functional_portal.getLayout() == functional_portal.getDefaultLayout() != "ent-home"
+        # Kept: an administrator's own choice of view.
+        functional_portal.setLayout("event_listing")
+        set_county_home(functional_portal)
+        assert functional_portal.getLayout() == "event_listing"
+
     def test_latest_public_news_with_their_dates(self, url, items):
         region = page(url)
         assert news_titles(region) == [items["county-public"]]
@@ -281,8 +293,13 @@ class TestSchoolHome:
         assert not page(self.school_url(url), f"{own}.parent").cssselect(".ent-school-spaces li")
 
     def test_ways_back_to_the_county_portal_and_mon_ent(self, url):
-        links = [link.get("href") for link in page(self.school_url(url)).cssselect(".ent-school-ways a")]
+        links = [
+            link.get("href") for link in page(self.school_url(url), f"{own}.parent").cssselect(".ent-school-ways a")
+        ]
         assert links == [url, f"{self.school_url(url)}/@@mon-ent"]
+        # A visitor is offered to log in (and lands on Mon ENT).
+        links = [link.get("href") for link in page(self.school_url(url)).cssselect(".ent-school-ways a")]
+        assert links == [url, f"{self.school_url(url)}/login"]
 
     def test_name_logo_and_accent_colour(self, url):
         png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="

@@ -50,7 +50,9 @@ def uninstall(context):
     tokens (content and groups stay)."""
     from ent.policy.directory.plugin import uninstall_plugin
     from ent.policy.logins.setup import uninstall_logins
+    from ent.policy.structure import unset_county_home
     from plone import api
 
+    unset_county_home(api.portal.get())
     uninstall_logins(api.portal.get())
     uninstall_plugin(api.portal.get())

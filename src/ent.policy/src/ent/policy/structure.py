@@ -43,6 +43,13 @@ def set_county_home(portal):
         portal.setLayout(COUNTY_HOME_VIEW)
 
 
+def unset_county_home(portal):
+    """Give the site root Plone's view back (uninstall: the County home's view goes with the
+    ENT's browser layer)."""
+    if getattr(portal.aq_base, "layout", None) == COUNTY_HOME_VIEW:
+        portal.setLayout(portal.getDefaultLayout())
+
+
 def create_structure(portal):
     """Create the County portal's sections, groups and roles that do not exist yet."""
     ensure_groups(county_groups())

@@ -125,3 +125,10 @@ class SchoolView(HomeMixin, BrowserView):
 
     def mon_ent_url(self):
         return f"{self.context.absolute_url()}/@@mon-ent"
+
+    def login_url(self):
+        """For a visitor: the log-in form, after which a person lands on Mon ENT."""
+        return f"{self.context.absolute_url()}/login"
+
+    def anonymous(self):
+        return api.user.is_anonymous()
