@@ -3,6 +3,8 @@ msgids of our templates (i18n:translate, i18n:attributes in domain `ent`) and of
 (`_()` of ent.policy.i18n) are all in locales/fr/LC_MESSAGES/ent.po, the committed ent.mo
 says the same as the .po (`make translations`), and the pages render in French."""
 
+from dataclasses import dataclass
+from dataclasses import field
 from lxml import etree
 from pathlib import Path
 from pythongettext.msgfmt import Msgfmt
@@ -40,6 +42,15 @@ def catalogue(language, domain):
     return merged
 
 
+@dataclass
+class Source:
+    """A msgid's text in the source (the msgid itself, or the default of an explicit msgid)
+    and where it is used."""
+
+    default: str
+    where: list = field(default_factory=list)
+
+
 def element_msgid(element):
     """The msgid Chameleon builds for i18n:translate="": the text, sub-elements named by
     i18n:name as ${name}, whitespace collapsed."""
@@ -75,26 +86,41 @@ def template_msgids(domain):
                 continue
             msgid = element.get(f"{{{I18N}}}translate")
             if msgid is not None:
-                found.setdefault(msgid or element_msgid(element), []).append(path.name)
+                found.setdefault(msgid or element_msgid(element), Source(element_msgid(element))).where.append(
+                    path.name
+                )
             for spec in filter(None, (element.get(f"{{{I18N}}}attributes") or "").split(";")):
                 words = spec.split()
                 explicit = words[1] if len(words) > 1 else None
-                found.setdefault(explicit or element.get(words[0]), []).append(path.name)
+                default = element.get(words[0]) or ""
+                found.setdefault(explicit or default, Source(default)).where.append(path.name)
     return found
 
 
 def python_msgids():
-    """{msgid: [module, …]} of the `_("…")` calls of the modules that import ent.policy.i18n's `_`."""
+    """{msgid: Source} of the `_("…")` calls of the modules that import the `_` of
+    ent.policy.i18n or ent.theme.i18n, or `ent.policy._` (the same), under any name (a
+    `default=` is the text shown without translation)."""
     found = {}
     for path in sorted(SOURCES.rglob("*.py")):
         text = path.read_text()
-        if not re.search(r"^from ent\.policy\.i18n import _$", text, re.MULTILINE):
+        imported = re.search(r"^from ent\.(?:policy|theme)(?:\.i18n)? import _(?: as (\w+))?$", text, re.MULTILINE)
+        if not imported:
             continue
+        name = imported.group(1) or "_"
         for node in ast.walk(ast.parse(text)):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args:
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == name and node.args:
                 first = node.args[0]
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                    found.setdefault(first.value, []).append(path.name)
+                    default = next(
+                        (
+                            k.value.value
+                            for k in node.keywords
+                            if k.arg == "default" and isinstance(k.value, ast.Constant)
+                        ),
+                        first.value,
+                    )
+                    found.setdefault(first.value, Source(default)).where.append(path.name)
     return found
 
 
@@ -112,19 +138,25 @@ def test_every_msgid_of_the_ent_domain_has_a_french_translation(source):
     msgids = template_msgids("ent") if source == "templates" else python_msgids()
     french = catalogue("fr", "ent")
     missing = sorted(
-        f"{msgid!r} ({', '.join(sorted(set(where)))})" for msgid, where in msgids.items() if msgid not in french
+        f"{msgid!r} ({', '.join(sorted(set(source.where)))})" for msgid, source in msgids.items() if msgid not in french
     )
     assert not missing, "not in a locales/fr/LC_MESSAGES/ent.po:\n" + "\n".join(missing)
 
 
+def variables(text):
+    return sorted(re.findall(r"\$\{\w+\}", text))
+
+
 def test_the_translations_keep_their_variables():
-    """A ${name} of a msgid stays in its translation (else the page shows no number, or a raw ${name})."""
+    """A ${name} of a msgid's text in the source stays in its translation (else the page shows
+    no number, or a raw ${name})."""
+    french = catalogue("fr", "ent")
     wrong = [
-        msgid
-        for msgid, text in catalogue("fr", "ent").items()
-        if sorted(re.findall(r"\$\{\w+\}", msgid)) != sorted(re.findall(r"\$\{\w+\}", text))
+        f"{msgid!r}: {source.default!r} → {french[msgid]!r}"
+        for msgid, source in {**template_msgids("ent"), **python_msgids()}.items()
+        if msgid in french and variables(source.default) != variables(french[msgid])
     ]
-    assert not wrong
+    assert not wrong, "\n".join(wrong)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,4 @@
 """Site policy of the ENT: the County portal and its collèges."""
 
-from zope.i18nmessageid import MessageFactory
-
-
-_ = MessageFactory("ent.policy")
+# The `ent` domain's message factory (ent.policy.i18n), under its older import path too.
+from ent.policy.i18n import _  # noqa: F401
