@@ -6,6 +6,7 @@ Everything through the real HTTP stack (waitress) with accounts in the groups of
 from datetime import datetime
 from datetime import timedelta
 from datetime import UTC
+from lxml import html as lxml_html
 from support.audience_site import announce
 from support.audience_site import OTHER
 from support.audience_site import OWN
@@ -292,15 +293,29 @@ class TestAlerts:
         assert self.banner(url, "county.agent") == []  # editors too: the window is over
 
 
+def user_menu(page: str) -> dict:
+    """The header's menu of the person ("Mon compte"): its links' texts and addresses."""
+    return {
+        link.text_content().strip(): link.get("href")
+        for link in lxml_html.fromstring(page).xpath("//nav[@id='ent-usertools']//a")
+    }
+
+
 def test_user_menu_links(url):
-    """ "Mon ENT" and "Mes notifications" are in the logged-in person's menu, not for anonymous."""
-    html = requests.get(f"{url}/colleges/{own}", auth=(f"{own}.parent", PASSWORD), timeout=60).text
-    assert f"{url}/colleges/{own}/@@mon-ent" in html
-    assert f"{url}/colleges/{own}/@@notifications-preferences" in html
-    assert (
-        requests.get(
-            f"{url}/colleges/{own}/@@notifications-preferences", auth=(f"{own}.parent", PASSWORD), timeout=60
-        ).status_code
-        == 200
-    )
-    assert "@@mon-ent" not in requests.get(f"{url}/colleges/{own}", timeout=60).text
+    """On a school's site the logged-in person's menu offers "Mon ENT" and "Mes notifications",
+    and both pages open. Notification preferences are the person's, the same for every school
+    (stored on the portal), so the menu leads to the portal's one page; anonymous visitors get
+    "Se connecter" instead."""
+    parent = (f"{own}.parent", PASSWORD)
+    menu = user_menu(requests.get(f"{url}/colleges/{own}", auth=parent, timeout=60).text)
+    assert menu["Mon ENT"] == f"{url}/@@mon-ent"
+    assert menu["Mes notifications"] == f"{url}/@@notifications-preferences"
+    assert "Se déconnecter" in menu
+    for address in (menu["Mon ENT"], menu["Mes notifications"]):
+        assert requests.get(address, auth=parent, timeout=60).status_code == 200, address
+    preferences = lxml_html.fromstring(requests.get(menu["Mes notifications"], auth=parent, timeout=60).text)
+    assert preferences.xpath("//input[@type='radio'][@name='form.widgets.notifications']")
+    anonymous = user_menu(requests.get(f"{url}/colleges/{own}", timeout=60).text)
+    assert "Se connecter" in anonymous
+    assert "Mon ENT" not in anonymous
+    assert "Mes notifications" not in anonymous
