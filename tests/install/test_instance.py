@@ -22,7 +22,8 @@ import subprocess
 @pytest.fixture(scope="module")
 def instance(project, tmp_path_factory):
     folder = tmp_path_factory.mktemp("instance")
-    instance = Instance(project, folder / "var", free_port())
+    # A French département overseas: the site's zone is ENT_TIMEZONE's, not the profile's default.
+    instance = Instance(project, folder / "var", free_port(), ENT_TIMEZONE="America/Cayenne")
     instance.start()
     yield instance
     instance.stop()
@@ -47,7 +48,8 @@ class TestFirstRun:
         assert "++theme++ent/css/ent.css" in response.text
         css = requests.get(f"{instance.url}/++theme++ent/css/ent.css", timeout=30)
         assert css.status_code == 200
-        assert "--ent-county-primary" in css.text
+        assert "var(--ent-main" in css.text
+        assert "@@ent-identity.css" in response.text  # the County's colours, set in its control panel
 
     def test_rest_api_on_the_site_root(self, instance):
         response = requests.get(instance.url, headers={"Accept": "application/json"}, timeout=30)
@@ -78,6 +80,17 @@ class TestFirstRun:
         )
         assert controlpanels.status_code == 200
         assert requests.get(f"{instance.url}/@controlpanels", headers=headers, timeout=30).status_code == 401
+
+    def test_the_site_keeps_the_time_zone_of_ENT_TIMEZONE(self, instance):
+        _, password = generated_password(instance.output())
+        answer = requests.get(
+            f"{instance.url}/@controlpanels/date-and-time",
+            headers={"Accept": "application/json"},
+            auth=("admin", password),
+            timeout=30,
+        )
+        assert answer.status_code == 200
+        assert answer.json()["data"]["portal_timezone"] == {"title": "America/Cayenne", "token": "America/Cayenne"}
 
     def test_wrong_password_refused(self, instance):
         response = requests.post(

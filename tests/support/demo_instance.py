@@ -16,7 +16,7 @@ DEMO_PASSWORD = "demo"
 PEOPLE = {
     "anonymous": None,
     "parent": "0310001h.parent",
-    "pupil": "0310001h.pupil",
+    "pupil": "0310001h.student",
     "teacher": "0310001h.teacher",
     "principal": "0310001h.principal",
     "county-agent": "county.agent",

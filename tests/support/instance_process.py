@@ -88,7 +88,7 @@ class Instance:
             try:
                 if requests.get(self.url, timeout=5).status_code == 200:
                     return time.monotonic() - started
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or a first page slower than 5 s
                 pass
             time.sleep(0.5)
         self.stop()

@@ -58,6 +58,19 @@ def ensure_admin(app, settings: Settings, say=print) -> None:
         say(f"Password of '{settings.admin_user}' set from ENT_ADMIN_PASSWORD")
 
 
+def set_time_zone(site, timezone: str):
+    """`ENT_TIMEZONE` as the site's zone: ent.policy's profile (registry/dates.xml) sets
+    Europe/Paris after addPloneSite has set the zone it was given."""
+    from plone.registry.interfaces import IRegistry
+    from zope.component import getUtility
+    from zope.component.hooks import setSite
+
+    setSite(site)
+    registry = getUtility(IRegistry)
+    registry["plone.portal_timezone"] = timezone
+    registry["plone.available_timezones"] = [timezone]
+
+
 def ensure_site(app, settings: Settings, say=print):
     """Create the Plone site `settings.site_id` if it does not exist yet; return it."""
     site = app.get(settings.site_id)
@@ -85,6 +98,7 @@ def ensure_site(app, settings: Settings, say=print):
             default_language="fr",
             portal_timezone=settings.timezone,
         )
+        set_time_zone(site, settings.timezone)
         transaction.get().note(f"ent-instance: created the site {settings.site_id}")
         transaction.commit()
     except BaseException:
