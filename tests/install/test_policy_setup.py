@@ -18,7 +18,7 @@ class TestInstall:
         assert IEntPolicyLayer in browser_layers
 
     def test_profile_version(self, setup_tool):
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1004",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1005",)
 
     @pytest.mark.parametrize("dependency", ["plone.restapi", "collective.easyform", "plone.app.contenttypes"])
     def test_dependencies_installed(self, installer, dependency):
@@ -38,11 +38,11 @@ class TestInstall:
         assert setup_tool.listUpgrades("ent.policy:default") == []
 
     def test_upgrade_from_1000(self, portal, setup_tool):
-        """A site of the first release (1000) upgrades to the schools (1001), audiences (1002), log-in hardening (1003) and the renamed role and finder (1004)."""
+        """A site of the first release (1000) upgrades to the schools (1001), audiences (1002), log-in hardening (1003), the renamed role and finder (1004) and the County home (1005)."""
         setup_tool.setLastVersionForProfile("ent.policy:default", "1000")
         assert setup_tool.listUpgrades("ent.policy:default"), "no upgrade step from 1000"
         setup_tool.upgradeProfile("ent.policy:default")
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1004",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1005",)
         assert "colleges" in portal.objectIds()
 
     def test_upgrade_from_1002(self, portal, setup_tool):
@@ -55,7 +55,7 @@ class TestInstall:
         assert PLUGIN_ID not in portal.acl_users.objectIds()
         setup_tool.setLastVersionForProfile("ent.policy:default", "1002")
         setup_tool.upgradeProfile("ent.policy:default")
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1004",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1005",)
         assert PLUGIN_ID in portal.acl_users.objectIds()
         assert isinstance(portal.acl_users.jwt_auth, EntTokenPlugin)
 
@@ -151,7 +151,7 @@ class TestUpgradeTo1004:
 
     def upgrade(self, setup_tool):
         setup_tool.upgradeProfile("ent.policy:default")
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1004",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1005",)
 
     def state(self, portal, school):
         workflow = api.portal.get_tool("portal_workflow")["ent_publication_workflow"]
@@ -222,3 +222,42 @@ class TestUpgradeTo1004:
         from ent.policy.content.finder import SchoolFinder
 
         assert SchoolDirectory is SchoolFinder
+
+
+class TestUpgradeTo1005:
+    """1004 → 1005: dates in Europe/Paris, the County home as the site root's view and its settings."""
+
+    @pytest.fixture
+    def site_of_1004(self, portal, setup_tool):
+        """A site as 1004 left it: Plone's UTC and Sunday, the site root on Plone's listing, no home settings."""
+        from plone.registry.interfaces import IRegistry
+        from zope.component import getUtility
+
+        registry = getUtility(IRegistry)
+        registry["plone.portal_timezone"] = "UTC"
+        registry["plone.available_timezones"] = ["UTC"]
+        registry["plone.first_weekday"] = 6
+        for name in [name for name in registry.records.keys() if name.startswith("ent.home.")]:
+            del registry.records[name]
+        portal.setLayout("listing_view")
+        with api.env.adopt_roles(["Manager"]):
+            api.portal.get_tool("portal_controlpanel").unregisterConfiglet("ent-home")
+        setup_tool.setLastVersionForProfile("ent.policy:default", "1004")
+        return portal
+
+    def test_the_site_gets_its_home_and_french_dates(self, site_of_1004, setup_tool):
+        setup_tool.upgradeProfile("ent.policy:default")
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1005",)
+        assert site_of_1004.getLayout() == "ent-home"
+        assert api.portal.get_registry_record("plone.portal_timezone") == "Europe/Paris"
+        assert api.portal.get_registry_record("plone.first_weekday") == 0
+        assert api.portal.get_registry_record("ent.home.news_count") > 0
+        actions = [a.getId() for a in api.portal.get_tool("portal_controlpanel").listActions()]
+        assert "ent-home" in actions
+
+    def test_what_an_administrator_chose_is_kept(self, site_of_1004, setup_tool):
+        api.portal.set_registry_record("plone.portal_timezone", "America/Cayenne")
+        site_of_1004.setLayout("summary_view")
+        setup_tool.upgradeProfile("ent.policy:default")
+        assert api.portal.get_registry_record("plone.portal_timezone") == "America/Cayenne"
+        assert site_of_1004.getLayout() == "summary_view"
