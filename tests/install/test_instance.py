@@ -10,7 +10,9 @@ from support.instance_process import make
 from support.instance_process import make_env
 from support.instance_process import own_lines
 from support.instance_process import snapshot
+from zoneinfo import ZoneInfo
 
+import datetime
 import pytest
 import re
 import requests
@@ -91,6 +93,11 @@ class TestFirstRun:
         )
         assert answer.status_code == 200
         assert answer.json()["data"]["portal_timezone"] == {"title": "America/Cayenne", "token": "America/Cayenne"}
+        # The process runs in that zone too: the event log (like Plone's own dates) says Cayenne's time.
+        last = (instance.var / "log" / "event.log").read_text().strip().splitlines()[-1]
+        logged = datetime.datetime.strptime(last[:19], "%Y-%m-%d %H:%M:%S")
+        cayenne = datetime.datetime.now(ZoneInfo("America/Cayenne")).replace(tzinfo=None)
+        assert abs(cayenne - logged) < datetime.timedelta(minutes=20), last
 
     def test_wrong_password_refused(self, instance):
         response = requests.post(

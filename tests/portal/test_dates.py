@@ -73,6 +73,23 @@ def test_the_site_is_set_to_paris(portal):
     assert dates.site_zone().zone == "Europe/Paris"
 
 
+def test_plone_pages_write_french_dates_whatever_the_browser_language(portal):
+    """The events portlet and the agenda format through plone.app.event's ulocalized_time and its
+    plonelocales catalogue: a browser that prefers English still reads French dates on this
+    French-only site (ent.policy.language), not "Dec 13, 2026 09:00 AM"."""
+    from ent.policy.interfaces import IEntPolicyLayer
+    from plone.app.event.base import ulocalized_time
+    from zope.interface import alsoProvides
+
+    request = portal.REQUEST
+    request.environ["HTTP_ACCEPT_LANGUAGE"] = "en-US,en;q=0.9"
+    alsoProvides(request, IEntPolicyLayer)
+    moment = DateTime("2026/12/13 09:00:00 Europe/Paris")
+    assert ulocalized_time(moment, long_format=False, context=portal, request=request) == "13/12/2026"
+    assert ulocalized_time(moment, long_format=True, context=portal, request=request) == "13/12/2026 09:00"
+    assert ulocalized_time(moment, time_only=True, context=portal, request=request) == "09:00"
+
+
 def test_mails_say_paris_time():
     entry = {
         "title": "Sortie",

@@ -1,9 +1,9 @@
 """A site's news listing: the school's news and the County's broadcasts to it (ent.policy.feed)."""
 
+from ent.policy.dates import french_date
 from ent.policy.feed import origin_title
 from ent.policy.feed import school_titles
 from ent.policy.feed import site_items
-from plone import api
 from plone.batching import Batch
 from Products.Five.browser import BrowserView
 from urllib.parse import urlencode
@@ -31,7 +31,7 @@ class SiteNewsView(BrowserView):
             "description": brain.Description,
             "origin": brain.origin,
             "origin_title": origin_title(brain.origin, self.titles),
-            "date": api.portal.get_localized_time(brain.effective, long_format=False) if brain.effective else "",
+            "date": french_date(brain.effective),
             "state": brain.review_state,
         }
 

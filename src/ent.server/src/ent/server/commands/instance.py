@@ -124,6 +124,16 @@ def serve(settings, application, sock):
         logging.shutdown()
 
 
+def in_site_zone(settings, argv) -> None:
+    """Run in the site's time zone (ENT_TIMEZONE): Plone's own pages (bylines, listings,
+    search results) and the event log write times in the process's local zone, which DateTime
+    reads once, at import. A process started in another zone starts anew in this one (same
+    process, same pid: `make stop` and the run lock are unaffected)."""
+    if os.environ.get("TZ") != settings.timezone:
+        os.environ["TZ"] = settings.timezone
+        os.execv(sys.executable, [sys.executable, "-m", "ent.server.commands.instance", *argv])
+
+
 def command_run(settings) -> int:
     lock = files.RunLock(settings.var)
     try:
@@ -205,11 +215,14 @@ def main(argv=None) -> int:
         default=os.environ.get("ENT_HOME") or os.getcwd(),
         help="the project folder, holding instance/ (default: ENT_HOME or the current folder)",
     )
+    argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
     try:
         settings = settings_module.load(os.environ, args.home)
     except settings_module.SettingsError as error:
         return fail(str(error), 2)
+    if args.command == "run":
+        in_site_zone(settings, argv)
     return COMMANDS[args.command](settings)
 
 
