@@ -73,3 +73,18 @@ def open_page(driver, base: str, page: Page, width: int, password: str = "demo")
     if page.login:
         log_in(driver, base, page.login, password)
     driver.get(page.url(base))
+    wait_for_editors(driver)
+
+
+def wait_for_editors(driver, timeout: int = 30):
+    """Until every rich text field shows its editor (TinyMCE, started by Plone's scripts
+    after the page has loaded): the page as its reader meets it, checked whole."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout).until(
+        lambda driver: driver.execute_script(
+            "return document.querySelectorAll('textarea.richTextWidget').length"
+            " <= document.querySelectorAll('.tox-tinymce .tox-edit-area iframe').length"
+        ),
+        "the rich text editor did not start",
+    )
