@@ -1,7 +1,8 @@
 """ent.policy is a plain Plone add-on: nothing in it starts a process or serves.
 
 The instance runner, the local services (slapd) and the command-line tools live in
-ent.server, which depends on ent.policy; never the other way round.
+ent.server, which depends on ent.policy; never the other way round. Likewise ent.policy
+depends on ent.theme (colours and logos), and ent.theme never imports ent.policy.
 """
 
 from importlib.metadata import entry_points
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import ast
 import ent.policy
+import ent.theme
 import pytest
 import tomllib
 
@@ -18,11 +20,11 @@ SERVER_ONLY = ("ent.server", "waitress", "subprocess")
 COMMANDS = ("ent-instance", "ent-directory", "ent-schools")
 
 
-def policy_modules():
-    """(dotted name, path) of every module of ent.policy, packages included."""
-    root = Path(ent.policy.__file__).resolve().parent
+def policy_modules(package=ent.policy):
+    """(dotted name, path) of every module of ent.policy (or `package`), packages included."""
+    root = Path(package.__file__).resolve().parent
     for path in sorted(root.rglob("*.py")):
-        parts = ("ent", "policy", *path.relative_to(root).with_suffix("").parts)
+        parts = (*package.__name__.split("."), *path.relative_to(root).with_suffix("").parts)
         is_package = parts[-1] == "__init__"
         name = ".".join(parts[:-1] if is_package else parts)
         yield name, path, is_package
@@ -85,3 +87,15 @@ def test_commands_come_from_the_server(command):
     (script,) = entry_points(group="console_scripts", name=command)
     assert script.value.startswith("ent.server.")
     assert script.dist.name == "ent.server"
+
+
+def test_the_theme_does_not_import_the_policy():
+    modules = list(policy_modules(ent.theme))
+    assert "ent.theme.colors" in {name for name, _, _ in modules}
+    offenders = sorted(
+        f"{name}: {module}"
+        for name, path, is_package in modules
+        for module in set(imported_names(name, path, is_package))
+        if module == "ent.policy" or module.startswith("ent.policy.")
+    )
+    assert offenders == []

@@ -1,14 +1,14 @@
 """A school's identity: its logo and accent colour (fields of `School`), the WCAG contrast
-maths behind the colour check (`ent.policy.colors`), and what the REST API and the edit
+maths behind the colour check (`ent.theme.colors`), and what the REST API and the edit
 form answer to a colour too light for white text or a logo that is not an image."""
 
-from ent.policy.colors import contrast_ratio
-from ent.policy.colors import format_ratio
-from ent.policy.colors import parse_hex
-from ent.policy.colors import relative_luminance
 from ent.policy.content.school import check_color
 from ent.policy.content.school import InvalidValue
 from ent.policy.content.school import LOGO_MAX_BYTES
+from ent.theme.colors import contrast_ratio
+from ent.theme.colors import format_ratio
+from ent.theme.colors import parse_hex
+from ent.theme.colors import relative_luminance
 from lxml import html as lxml_html
 from plone import api
 from support.audience_site import build

@@ -5,9 +5,6 @@ Creating a school (form, REST API or import) gives it its sections, its groups
 """
 
 from ent.policy import _
-from ent.policy.colors import contrast_ratio
-from ent.policy.colors import format_ratio
-from ent.policy.colors import MIN_TEXT_CONTRAST
 from ent.policy.groups import ensure_groups
 from ent.policy.groups import school_editors_group
 from ent.policy.groups import school_group
@@ -18,13 +15,18 @@ from ent.policy.hardening.urls import is_safe_url
 from ent.policy.i18n import _ as ent_
 from ent.policy.uai import InvalidUAI
 from ent.policy.uai import normalize_uai
+from ent.theme.colors import contrast_ratio
+from ent.theme.colors import format_ratio
+from ent.theme.colors import IMAGE_FORMATS
+from ent.theme.colors import image_type
+from ent.theme.colors import IMAGE_TYPES
+from ent.theme.colors import MIN_TEXT_CONTRAST
 from plone import api
 from plone.app.content.interfaces import INameFromTitle
 from plone.autoform import directives
 from plone.base.interfaces import INavigationRoot
 from plone.dexterity.content import Container
 from plone.namedfile.field import NamedBlobImage
-from plone.namedfile.utils import getImageInfo
 from plone.schema import Email
 from plone.supermodel import model
 from zope import schema
@@ -51,8 +53,7 @@ EDITOR_ROLES = ("Contributor", "Editor", "Reviewer")
 MEMBER_ROLE = "Insider"
 PRIORITY_EDUCATION = ("REP", "REP+")
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
-#: The logo's formats (no SVG: it may carry scripts) and its size limit.
-LOGO_TYPES = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WebP"}
+#: The logo's size limit (its formats: ent.theme.colors.IMAGE_TYPES, no SVG).
 LOGO_MAX_BYTES = 1024 * 1024
 
 
@@ -130,13 +131,12 @@ def check_logo(value):
                 mapping={"filename": filename, "size": megabytes(size), "limit": megabytes(LOGO_MAX_BYTES)},
             )
         )
-    content_type, width, height = getImageInfo(value.data)
-    if content_type not in LOGO_TYPES or width <= 0 or height <= 0:
+    if image_type(value.data) is None:
         raise InvalidValue(
             ent_(
                 "error_logo_not_an_image",
                 default="The logo must be an image (${formats}): ${filename} is not one.",
-                mapping={"filename": filename, "formats": ", ".join(LOGO_TYPES.values())},
+                mapping={"filename": filename, "formats": IMAGE_FORMATS},
             )
         )
     return True
@@ -202,7 +202,7 @@ class ISchool(model.Schema):
             default="PNG, JPEG, GIF or WebP, 1 MB at most. Shown on the school's home page.",
         ),
         required=False,
-        accept=tuple(LOGO_TYPES),
+        accept=tuple(IMAGE_TYPES.values()),
         constraint=check_logo,
     )
     accent_color = schema.TextLine(

@@ -1,5 +1,10 @@
 """The County identity's settings and the checks of what a County admin enters."""
 
+from ent.theme.colors import contrast_ratio
+from ent.theme.colors import format_ratio
+from ent.theme.colors import image_type
+from ent.theme.colors import is_svg
+from ent.theme.colors import MIN_TEXT_CONTRAST
 from ent.theme.i18n import _
 from plone.formwidget.namedfile.converter import b64decode_file
 from zope import schema
@@ -7,7 +12,6 @@ from zope.interface import Interface
 from zope.schema.interfaces import ValidationError
 
 import binascii
-import io
 import re
 
 
@@ -15,13 +19,8 @@ import re
 PREFIX = "ent.identity"
 #: The largest logo a County admin may upload (it is sent with every page).
 MAX_LOGO_BYTES = 512 * 1024
-#: The raster formats a browser shows everywhere; SVG is refused (it may carry scripts and
-#: we do not sanitise it).
-LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
-#: WCAG 2.1 AA for normal text: white text sits on the main colour (navigation, buttons).
-MIN_CONTRAST_WITH_WHITE = 4.5
 DEFAULT_NAME = "Département"
 DEFAULT_MAIN_COLOUR = "#1b3a6b"
 DEFAULT_ACCENT_COLOUR = "#c2410c"
@@ -35,33 +34,24 @@ class InvalidIdentity(ValidationError):
 
 
 def logo_type(data: bytes) -> str:
-    """The content type of a logo's bytes, read by Pillow (not from a file name), or
-    InvalidIdentity when they are not an image we accept."""
-    from PIL import Image
-    from PIL import UnidentifiedImageError
-
-    head = data[:512].lstrip().lower()
-    if head.startswith((b"<?xml", b"<svg", b"<!doctype svg")) or b"<svg" in head:
+    """The content type of a logo's bytes (ent.theme.colors.image_type), or InvalidIdentity
+    when they are not an image we accept."""
+    if is_svg(data):
         raise InvalidIdentity(
             _(
                 "logo_svg_refused",
                 default="SVG images are not accepted as the logo: send a PNG, JPEG, GIF or WebP image.",
             )
         )
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-            kind = image.format
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        kind = None
-    if kind not in LOGO_TYPES:
+    kind = image_type(data)
+    if kind is None:
         raise InvalidIdentity(
             _(
                 "logo_not_an_image",
                 default="This file is not an image: send the logo as a PNG, JPEG, GIF or WebP image.",
             )
         )
-    return LOGO_TYPES[kind]
+    return kind
 
 
 def check_logo(value) -> bool:
@@ -88,20 +78,6 @@ def check_logo(value) -> bool:
     return True
 
 
-def relative_luminance(colour: str) -> float:
-    def channel(hex_pair):
-        value = int(hex_pair, 16) / 255
-        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
-
-    red, green, blue = (channel(colour[index : index + 2]) for index in (1, 3, 5))
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
-
-
-def contrast_with_white(colour: str) -> float:
-    """WCAG 2.1 contrast ratio of white on `colour` (#rrggbb)."""
-    return 1.05 / (relative_luminance(colour) + 0.05)
-
-
 def check_colour(value) -> bool:
     if not COLOUR.match(value or ""):
         raise InvalidIdentity(
@@ -116,18 +92,14 @@ def check_colour(value) -> bool:
 
 def check_main_colour(value) -> bool:
     check_colour(value)
-    ratio = contrast_with_white(value)
-    if ratio < MIN_CONTRAST_WITH_WHITE:
+    ratio = contrast_ratio(value)
+    if ratio < MIN_TEXT_CONTRAST:
         raise InvalidIdentity(
             _(
                 "main_colour_low_contrast",
-                default="White text on ${value} has a contrast of ${ratio}:1; it needs at least ${needed}:1.",
-                # French decimals: 4,5 and not 4.5.
-                mapping={
-                    "value": value,
-                    "ratio": f"{ratio:.2f}".replace(".", ","),
-                    "needed": f"{MIN_CONTRAST_WITH_WHITE:g}".replace(".", ","),
-                },
+                default="White text on ${value} has a contrast of ${ratio}; it needs at least ${needed}.",
+                # French decimals, rounded down: 4,49:1 and not 4.5:1.
+                mapping={"value": value, "ratio": format_ratio(ratio), "needed": format_ratio(MIN_TEXT_CONTRAST)},
             )
         )
     return True

@@ -1,9 +1,13 @@
-"""Colours of the ENT's pages: parsing `#rrggbb` and the WCAG 2.1 contrast ratio.
+"""Colours and logos of the ENT's pages: parsing `#rrggbb`, the WCAG 2.1 contrast ratio,
+and what a logo may be. One place for the County's identity (ent.theme.identity) and a
+school's logo and accent colour (ent.policy.content.school).
 
-A school's accent colour is the background of white text (buttons, its header band), so it
-must reach the ratio WCAG 2.1 AA asks of normal text against white (1.4.3, 4.5:1).
+A main or accent colour is the background of white text (navigation, buttons, a school's
+header band), so it must reach the ratio WCAG 2.1 AA asks of normal text against white
+(1.4.3, 4.5:1).
 """
 
+import io
 import math
 import re
 
@@ -45,3 +49,30 @@ def format_ratio(ratio: float) -> str:
     shown = math.floor(ratio * 100) / 100
     text = f"{shown:.2f}".rstrip("0").rstrip(".")
     return f"{text.replace('.', ',')}:1"
+
+
+#: The raster formats every browser shows, by Pillow's name; SVG is refused (it may carry
+#: scripts, and the ENT does not sanitise it).
+IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+#: Their names as a message lists them.
+IMAGE_FORMATS = "PNG, JPEG, GIF, WebP"
+
+
+def image_type(data: bytes) -> str | None:
+    """The content type of an image's bytes as Pillow reads them (never a file's name), or
+    None when they are not one of IMAGE_TYPES (SVG, text, a truncated or corrupt image)."""
+    from PIL import Image
+    from PIL import UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+            kind = image.format
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None
+    return IMAGE_TYPES.get(kind)
+
+
+def is_svg(data: bytes) -> bool:
+    head = data[:512].lstrip().lower()
+    return head.startswith((b"<?xml", b"<svg", b"<!doctype svg")) or b"<svg" in head
