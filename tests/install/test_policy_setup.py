@@ -2,6 +2,7 @@
 
 from plone import api
 
+import json
 import pytest
 
 
@@ -239,6 +240,7 @@ class TestUpgradeTo1005:
         registry["plone.first_weekday"] = 6
         for name in [name for name in registry.records.keys() if name.startswith("ent.home.")]:
             del registry.records[name]
+        registry["plone.other_settings"] = '{"menubar": false}'
         portal.setLayout("listing_view")
         with api.env.adopt_roles(["Manager"]):
             api.portal.get_tool("portal_controlpanel").unregisterConfiglet("ent-home")
@@ -252,6 +254,10 @@ class TestUpgradeTo1005:
         assert api.portal.get_registry_record("plone.portal_timezone") == "Europe/Paris"
         assert api.portal.get_registry_record("plone.first_weekday") == 0
         assert api.portal.get_registry_record("ent.home.news_count") > 0
+        assert json.loads(api.portal.get_registry_record("plone.other_settings")) == {
+            "menubar": False,
+            "iframe_attrs": {"title": "Zone de texte enrichi"},
+        }
         actions = [a.getId() for a in api.portal.get_tool("portal_controlpanel").listActions()]
         assert "ent-home" in actions
 

@@ -12,10 +12,13 @@ from plone import api
 from plone.registry.interfaces import IRegistry
 from zope.component import getUtility
 
+import json
+
 
 PROFILE = "profile-ent.policy:default"
 # Plone's default zone: a site still on it never chose one (registry/dates.xml).
 PLONE_DEFAULT_ZONE = "UTC"
+EDITOR_FRAME_TITLE = "Zone de texte enrichi"
 
 
 def french_dates(context):
@@ -25,6 +28,19 @@ def french_dates(context):
         registry["plone.portal_timezone"] = "Europe/Paris"
         registry["plone.available_timezones"] = ["Europe/Paris"]
     registry["plone.first_weekday"] = 0
+
+
+def name_the_editor_frame(context):
+    """TinyMCE's editing frame gets a title (registry/tinymce.xml), added to the TinyMCE
+    settings an administrator may already have written."""
+    registry = getUtility(IRegistry)
+    try:
+        settings = json.loads(registry.get("plone.other_settings") or "{}")
+    except ValueError:  # not JSON: the administrator's text is left as it is
+        return
+    if isinstance(settings, dict) and "iframe_attrs" not in settings:
+        settings["iframe_attrs"] = {"title": EDITOR_FRAME_TITLE}
+        registry["plone.other_settings"] = json.dumps(settings, ensure_ascii=False)
 
 
 def county_home(context):
