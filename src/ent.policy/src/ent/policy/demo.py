@@ -173,6 +173,13 @@ def school_items():
             2,
         ),
         news("actualites", "Conseil pédagogique", ["teacher"], "Ordre du jour et compte rendu de la séance.", 4),
+        news(
+            "actualites",
+            "Le foyer des élèves rouvre ses portes",
+            ["public"],
+            "Jeux, lecture et ateliers pendant la pause de midi, encadrés par les assistants d'éducation.",
+            6,
+        ),
         event(
             "agenda",
             "Portes ouvertes",
