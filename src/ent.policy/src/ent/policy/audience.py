@@ -173,12 +173,8 @@ def default_audience(context):
 class IAudience(model.Schema):
     """Who may see the item (docs/domain.md, "Audience: who may see an item")."""
 
-    # On the first tab, right after the title and description: the audience is the editor's
-    # main decision. News, events and pages take title/description from plone.dublincore,
-    # announcements from plone.basic; a move whose field the form lacks is skipped.
-    directives.order_after(audience="IDublinCore.description")
-    directives.order_after(audience="IBasic.description")
-    directives.order_after(audience_schools="IAudience.audience")
+    # On the first tab (the default fieldset); AudienceFormExtender puts it right after the
+    # description.
 
     directives.widget("audience", CheckBoxFieldWidget)
     audience = AudienceField(
@@ -299,9 +295,19 @@ def site_tokens(context) -> list:
 
 
 class AudienceFormExtender(FormExtender):
-    """On a school's site the add and edit forms leave out `audience_schools`."""
+    """The audience right after the title and description of add and edit forms: it is the
+    editor's main decision. (A schema directive cannot say it: news, events and pages take
+    their description from plone.dublincore, announcements from plone.basic, and the lead
+    image's and rich text's fields come in between.) On a school's site the forms leave out
+    `audience_schools`."""
 
     def update(self):
+        fields = self.form.fields
+        if "IAudience.audience" in fields:
+            described = next((p for p in ("IDublinCore", "IBasic") if f"{p}.description" in fields), None)
+            if described is not None:
+                self.move("audience", after="description", prefix="IAudience", relative_prefix=described)
+                self.move("audience_schools", after="audience", prefix="IAudience", relative_prefix="IAudience")
         if containing_school(self.context) is not None:
             self.remove("audience_schools", prefix="IAudience")
 
