@@ -234,7 +234,7 @@ class TestUpgrade:
             school["actualites"].setLayout("summary_view")
             setup_tool.setLastVersionForProfile("ent.policy:default", "1001")
             setup_tool.upgradeProfile("ent.policy:default")
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1004",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1005",)
         assert published.audience == ["public"] and api.content.get_state(published) == "published"
         assert members.audience == list(audience.default_audience(members))
         assert api.content.get_state(members) == "internal"
