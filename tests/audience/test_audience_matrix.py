@@ -51,6 +51,10 @@ TERM = "quokka"
 #: How a refused URL answers: Unauthorized, Forbidden, NotFound (or the login redirect).
 REFUSED = (401, 403, 404)
 OWN_PATH = f"colleges/{OWN.lower()}"
+#: Where the portal's and the school's portlets show: a section of each (their homes have no
+#: portlet columns).
+PORTLETS_PORTAL = "aides"
+PORTLETS_OWN = f"{OWN_PATH}/documents"
 OTHER_PATH = f"colleges/{OTHER.lower()}"
 NOW = datetime.now(UTC).replace(microsecond=0)
 EVENT_START = (NOW + timedelta(days=7)).replace(hour=10, minute=0, second=0)
@@ -568,6 +572,8 @@ SURFACES = (
     # Listings: a school's home and news (its own and the County's broadcasts to it), the
     # folders' default and other public views, REST items.
     Page("listing-own-home", OWN_NEWS + BROADCASTS, OWN_PATH, select="#content"),
+    # The County home: the County's news and upcoming events (not the schools').
+    Page("county-home", keys(school=None, types=("News Item", "Event")), "", select="#content"),
     Page("listing-other-home", OTHER_NEWS + ("county-other-parent-news",) + BROADCASTS, OTHER_PATH, select="#content"),
     Page("listing-own-actualites", OWN_ACTUALITES + BROADCASTS, f"{OWN_PATH}/actualites", select="#content"),
     Page(
@@ -624,13 +630,14 @@ SURFACES = (
     Page("related-items-rest-own", OWN_PUBLIC_NEWS.related, OWN_PUBLIC_NEWS.path, accept=REST),
     Page("related-items-rest-county", COUNTY_PUBLIC_PAGE.related, COUNTY_PUBLIC_PAGE.path, accept=REST),
     Page("relations-rest", RELATED, "@relations", accept=REST, params=(("relation", "relatedItems"),), refusable=True),
-    # Portlets, and the alert banner of announcements.
-    Page("news-portlet-portal", NEWS, "", select=".portletNews"),
-    Page("news-portlet-own", OWN_NEWS, OWN_PATH, select=".portletNews"),
-    Page("events-portlet-portal", EVENTS, "", select=".portletEvents"),
-    Page("events-portlet-own", EVENTS, OWN_PATH, select=".portletEvents"),
-    Page("calendar-portlet-own", EVENTS, OWN_PATH, params=CALENDAR_MONTH, select=".portlet-calendar"),
-    Page("collection-portlet-own", OWN_LISTED, OWN_PATH, select=".portletCollection"),
+    # Portlets (on a section: the homes are designed pages without portlet columns), and the
+    # alert banner of announcements.
+    Page("news-portlet-portal", NEWS, PORTLETS_PORTAL, select=".portletNews"),
+    Page("news-portlet-own", OWN_NEWS, PORTLETS_OWN, select=".portletNews"),
+    Page("events-portlet-portal", EVENTS, PORTLETS_PORTAL, select=".portletEvents"),
+    Page("events-portlet-own", EVENTS, PORTLETS_OWN, select=".portletEvents"),
+    Page("calendar-portlet-own", EVENTS, PORTLETS_OWN, params=CALENDAR_MONTH, select=".portlet-calendar"),
+    Page("collection-portlet-own", OWN_LISTED, PORTLETS_OWN, select=".portletCollection"),
     Page(
         "alerts-own",
         keys(OWN_PATH, types=("Announcement",), also=("county-parent-alert",)),
