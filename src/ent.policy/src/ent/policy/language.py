@@ -13,6 +13,9 @@ from zope.i18n.interfaces import IUserPreferredLanguages
 from zope.interface import implementer
 
 
+CACHE_KEY = "ent.policy.language"
+
+
 @implementer(IUserPreferredLanguages)
 @adapter(IEntPolicyLayer)
 class SiteLanguage:
@@ -20,4 +23,9 @@ class SiteLanguage:
         self.request = request
 
     def getPreferredLanguages(self):
-        return [api.portal.get_registry_record("plone.default_language", default="fr")]
+        # Asked for every string translated: the registry is read once per request.
+        cache = getattr(self.request, "other", {})
+        languages = cache.get(CACHE_KEY)
+        if languages is None:
+            languages = cache[CACHE_KEY] = [api.portal.get_registry_record("plone.default_language", default="fr")]
+        return languages
