@@ -156,3 +156,22 @@ def current_alerts(context):
         sort_order="descending",
     )
     return [brain for brain in brains if brain.start <= now < brain.end]
+
+
+def site_events(context, limit):
+    """The next published events of the site of `context` (those going on now included),
+    soonest first: its own and the County's meant for it, as the reader may view them (the
+    County home, a school's home)."""
+    from ent.policy.audience import site_tokens
+
+    now = DateTime()
+    brains = api.portal.get_tool("portal_catalog").searchResults(
+        portal_type="Event",
+        audience_sites=site_tokens(context),
+        review_state=list(PUBLISHED_STATES),
+        end={"query": now, "range": "min"},
+        effectiveRange=now,
+        sort_on="start",
+        sort_limit=limit,
+    )
+    return list(brains[:limit])

@@ -7,15 +7,14 @@ sections and in which order, the introduction, how many news items and events. E
 is a catalog query made as the reader: what they may not view is not there.
 """
 
-from DateTime import DateTime
 from ent.policy.audience import PUBLISHED_STATES
-from ent.policy.audience import site_tokens
 from ent.policy.dates import french_date
 from ent.policy.dates import french_datetime
 from ent.policy.dates import is_set
 from ent.policy.dates import local
 from ent.policy.feed import origin_title
 from ent.policy.feed import school_titles
+from ent.policy.feed import site_events
 from ent.policy.feed import site_items
 from ent.policy.i18n import _
 from ent.policy.schools.finder import communes
@@ -116,22 +115,6 @@ def home_settings() -> dict:
     }
 
 
-def upcoming_events(context, limit):
-    """The next published events of the site of `context` (those going on now included),
-    soonest first: its own and the County's meant for it, as the reader may view them."""
-    now = DateTime()
-    brains = api.portal.get_tool("portal_catalog").searchResults(
-        portal_type="Event",
-        audience_sites=site_tokens(context),
-        review_state=list(PUBLISHED_STATES),
-        end={"query": now, "range": "min"},
-        effectiveRange=now,
-        sort_on="start",
-        sort_limit=limit,
-    )
-    return list(brains[:limit])
-
-
 def lead_image(brain, scale="preview"):
     """The URL, width and height of a news item's lead image scale, or None (no image).
 
@@ -192,7 +175,7 @@ class HomeMixin:
         return [news_entry(brain, titles) for brain in site_items(self.context, b_size=limit)[:limit]]
 
     def upcoming_events(self, limit):
-        return [event_entry(brain) for brain in upcoming_events(self.context, limit)]
+        return [event_entry(brain) for brain in site_events(self.context, limit)]
 
     def hide_portlets(self):
         # The home pages use the whole width, at 390 px as at 1366 px.
