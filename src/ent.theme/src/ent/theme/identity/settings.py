@@ -55,16 +55,34 @@ def accent_colour() -> str:
     return colour("accent_colour", DEFAULT_ACCENT_COLOUR)
 
 
+#: The stored logo's bytes, type and fingerprint, for the one stored value (a new upload, a
+#: new key): every page names the logo's type and URL, and decoding and checking an image
+#: of up to 512 kB on each page would be work for nothing.
+_LOGO = {}
+
+
+def _logo(value) -> tuple[bytes, str, str]:
+    cached = _LOGO.get(value)
+    if cached is None:
+        data, content_type = None, None
+        if value:
+            try:
+                _filename, data = b64decode_file(value)
+                content_type = logo_type(data)
+            except (ValueError, InvalidIdentity):
+                data = None
+        if data is None:
+            data, content_type = DEFAULT_LOGO.read_bytes(), "image/svg+xml"
+        cached = (data, content_type, version(value or b""))
+        _LOGO.clear()
+        _LOGO[value] = cached
+    return cached
+
+
 def logo() -> tuple[bytes, str]:
     """The logo's bytes and content type: the uploaded one, else our default SVG."""
-    value = setting("logo")
-    if value:
-        try:
-            _filename, data = b64decode_file(value)
-            return data, logo_type(data)
-        except (ValueError, InvalidIdentity):
-            pass
-    return DEFAULT_LOGO.read_bytes(), "image/svg+xml"
+    data, content_type, _version = _logo(setting("logo"))
+    return data, content_type
 
 
 def version(*values) -> str:
@@ -77,7 +95,7 @@ def version(*values) -> str:
 
 
 def logo_url(portal_url: str) -> str:
-    return f"{portal_url}/@@ent-logo?v={version(setting('logo', b''))}"
+    return f"{portal_url}/@@ent-logo?v={_logo(setting('logo'))[2]}"
 
 
 def styles_url(portal_url: str) -> str:
