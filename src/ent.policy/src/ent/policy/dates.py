@@ -87,3 +87,33 @@ def local_iso(value) -> str | None:
     """ISO 8601 with the site's offset (`2026-11-29T17:05:00+01:00`), for REST summaries."""
     moment = local(value) if is_set(value) else None
     return moment.isoformat() if moment else None
+
+
+#: French month names (dates written out: "1er février 2027").
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def french_day(value) -> str:
+    """`1er février 2027`, `31 mars 2027`: a day written out (a `date` is taken as it is,
+    other shapes in the site's time zone); "" for no date."""
+    if value is None or value == "":
+        return ""
+    if type(value) is not datetime.date:
+        if not is_set(value):
+            return ""
+        value = local(value).date()
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"

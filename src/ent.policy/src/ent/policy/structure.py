@@ -3,6 +3,7 @@
 Created by the default profile and kept by every re-install: what exists is left as it is.
 """
 
+from ent.policy.content.aid import IAidsSection
 from ent.policy.content.school import EDITOR_ROLES
 from ent.policy.content.school import MEMBER_ROLE
 from ent.policy.groups import COUNTY_ADMINS
@@ -11,6 +12,7 @@ from ent.policy.groups import county_groups
 from ent.policy.groups import ensure_groups
 from plone import api
 from plone.dexterity.utils import createContentInContainer
+from zope.interface import alsoProvides
 
 
 #: id (the stable URL), title, description of each section of the County portal.
@@ -25,6 +27,9 @@ SECTIONS = (
     ("espaces", "Espaces collaboratifs", "Les espaces de travail partagés entre collèges et Département."),
 )
 SCHOOLS_FOLDER = "colleges"
+AIDS_FOLDER = "aides"
+#: The aids section's view (ent.policy.browser.aids).
+AIDS_VIEW = "aids"
 #: The County home (ent.policy.browser.home), the site root's view.
 COUNTY_HOME_VIEW = "ent-home"
 COUNTY_ADMIN_ROLES = ("Site Administrator",)
@@ -41,6 +46,18 @@ def set_county_home(portal):
     current = getattr(portal.aq_base, "layout", None)
     if not current or current in ("listing_view", "document_view"):
         portal.setLayout(COUNTY_HOME_VIEW)
+
+
+def setup_aids_section(portal):
+    """Make `/aides` the aids section: the one folder where aids are added (`IAidsSection`),
+    listed by `@@aids`. Also for existing sites (upgrade)."""
+    section = portal.get(AIDS_FOLDER)
+    if section is None:
+        return
+    if not IAidsSection.providedBy(section):
+        alsoProvides(section, IAidsSection)
+    section.setLayout(AIDS_VIEW)
+    section.reindexObject(idxs=["object_provides"])
 
 
 def unset_county_home(portal):
@@ -72,4 +89,5 @@ def create_structure(portal):
             description=description,
         )
         api.content.transition(obj=section, transition="publish")
+    setup_aids_section(portal)
     set_county_home(portal)
