@@ -10,6 +10,7 @@ from ent.policy.groups import COUNTY_ADMINS
 from ent.policy.groups import COUNTY_EDITORS
 from ent.policy.groups import county_groups
 from ent.policy.groups import ensure_groups
+from ent.policy.helpdesk import create_help_desk
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from zope.interface import alsoProvides
@@ -91,3 +92,5 @@ def create_structure(portal):
         api.content.transition(obj=section, transition="publish")
     setup_aids_section(portal)
     set_county_home(portal)
+    # /aide-formation: the help centre and the support request form (ent.policy.helpdesk).
+    create_help_desk(portal)
