@@ -18,6 +18,8 @@ SCHOOL_PROFILES = ("student", "parent", "teacher", "staff", "principal", "attee"
 
 COUNTY_EDITORS = "county-editors"
 COUNTY_ADMINS = "county-admins"
+#: The County's case handlers of local aid (ent.policy.cases).
+COUNTY_CASES = "county-cases"
 
 PROFILE_TITLES = {
     "student": "Élèves",
@@ -79,6 +81,7 @@ def county_groups() -> dict:
     groups = {county_group(p): f"Tous — {PROFILE_TITLES[p]}" for p in PROFILES}
     groups[COUNTY_EDITORS] = "Éditeurs du Département"
     groups[COUNTY_ADMINS] = "Administrateurs du Département"
+    groups[COUNTY_CASES] = "Instructeurs des aides"
     return groups
 
 

@@ -3,6 +3,7 @@
 Created by the default profile and kept by every re-install: what exists is left as it is.
 """
 
+from ent.policy.cases.model import ensure_case_folders
 from ent.policy.content.aid import IAidsSection
 from ent.policy.content.school import EDITOR_ROLES
 from ent.policy.content.school import MEMBER_ROLE
@@ -94,3 +95,5 @@ def create_structure(portal):
     set_county_home(portal)
     # /aide-formation: the help centre and the support request form (ent.policy.helpdesk).
     create_help_desk(portal)
+    # /dossiers: the cases of aid and support requests (ent.policy.cases).
+    ensure_case_folders(portal)

@@ -1,7 +1,7 @@
 """The demo directory of docs/domain.md and the scale directory of the benchmarks, as LDIF.
 
 Demo: for every school of the data file, one account per profile named `{uai}.{profile}`
-(lower case), plus `county.agent` (county-editors) and `county.admin` (county-admins);
+(lower case), plus `county.agent` (county-editors, county-cases) and `county.admin` (county-admins);
 `{uai}.principal` is in `{uai}-editors`. Every password is ENT_DEMO_PASSWORD (`demo`).
 Scale: the same shape with many accounts per profile (`{uai}.{profile}.{n}`).
 """
@@ -11,6 +11,7 @@ from ent.policy.directory.shape import group_entry
 from ent.policy.directory.shape import hash_password
 from ent.policy.directory.shape import person_entry
 from ent.policy.groups import COUNTY_ADMINS
+from ent.policy.groups import COUNTY_CASES
 from ent.policy.groups import COUNTY_EDITORS
 from ent.policy.groups import county_group
 from ent.policy.groups import county_groups
@@ -63,6 +64,9 @@ def directory_entries(shape, schools, counts, password, county_staff=0, numbered
         members[county_group("county")].add(dn)
         if admin_group:
             members[admin_group].add(dn)
+        if uid == "county.agent":
+            # The demo's handler of aid cases (docs/domain.md).
+            members[COUNTY_CASES].add(dn)
     titles = county_groups()
     for uai, _ in schools:
         titles.update(school_groups(uai))
