@@ -1,6 +1,8 @@
 """ "Mon ENT": the page a person lands on after logging in (ent.policy.feed)."""
 
 from ent.policy.audience import COUNTY
+from ent.policy.cases.screen import case_query
+from ent.policy.cases.screen import case_row
 from ent.policy.dates import french_datetime
 from ent.policy.feed import COUNTY_TITLE
 from ent.policy.feed import FEED_TYPES
@@ -21,6 +23,8 @@ from zope.interface import implementer
 
 
 PAGE_SIZE = 20
+#: The person's cases shown in "Mes démarches", most recently changed first.
+CASES_SHOWN = 20
 
 
 class MonEntView(BrowserView):
@@ -56,6 +60,16 @@ class MonEntView(BrowserView):
             self.request.response.setStatus(400)
         self.batch = Batch(brains, PAGE_SIZE, b_start)
         return self.index()
+
+    def my_cases(self):
+        """ "Mes démarches": the person's own cases (catalog metadata), last changed first."""
+        query = case_query({}, applicant=api.user.get_current().getId())
+        query.update(sort_on="modified", sort_limit=CASES_SHOWN)
+        brains = api.portal.get_tool("portal_catalog")(**query)[:CASES_SHOWN]
+        return [case_row(brain, self.titles) for brain in brains]
+
+    def aids_url(self):
+        return f"{api.portal.get().absolute_url()}/aides"
 
     def school_options(self):
         options = [(uai, self.titles.get(uai, uai)) for uai in self.schools]
