@@ -2,7 +2,8 @@
 
 Demo: for every school of the data file, one account per profile named `{uai}.{profile}`
 (lower case), plus `county.agent` (county-editors, county-cases) and `county.admin` (county-admins);
-`{uai}.principal` is in `{uai}-editors`. Every password is ENT_DEMO_PASSWORD (`demo`).
+`{uai}.principal` is in `{uai}-editors`; `{uai}.parent` has `{uai}.student` as child
+(`seeAlso`). Every password is ENT_DEMO_PASSWORD (`demo`).
 Scale: the same shape with many accounts per profile (`{uai}.{profile}.{n}`).
 """
 
@@ -51,7 +52,12 @@ def directory_entries(shape, schools, counts, password, county_staff=0, numbered
             for n in range(1, counts.get(profile, 0) + 1):
                 uid = f"{uai.lower()}.{profile}" + (f".{n}" if numbered else "")
                 dn = shape.person_dn(uid)
-                yield dn, person_entry(uid, PROFILE_TITLES[profile], school_name, f"{uid}@ent.example", profile, secret)
+                entry = person_entry(uid, PROFILE_TITLES[profile], school_name, f"{uid}@ent.example", profile, secret)
+                if profile == "parent" and n <= counts.get("student", 0):
+                    # Linked to the student of the same number, as provisioning links children.
+                    child = f"{uai.lower()}.student" + (f".{n}" if numbered else "")
+                    entry["seeAlso"] = [shape.person_dn(child).encode()]
+                yield dn, entry
                 members[school_group(uai, profile)].add(dn)
                 members[county_group(profile)].add(dn)
                 if profile == "principal":
