@@ -4,6 +4,8 @@ Created by the default profile and kept by every re-install: what exists is left
 """
 
 from ent.policy.cases.model import ensure_case_folders
+from ent.policy.content.aid import ADD_PERMISSION as ADD_AID
+from ent.policy.content.aid import ADDERS as AID_ADDERS
 from ent.policy.content.aid import IAidsSection
 from ent.policy.content.school import EDITOR_ROLES
 from ent.policy.content.school import MEMBER_ROLE
@@ -52,12 +54,14 @@ def set_county_home(portal):
 
 def setup_aids_section(portal):
     """Make `/aides` the aids section: the one folder where aids are added (`IAidsSection`),
-    listed by `@@aids`. Also for existing sites (upgrade)."""
+    listed by `@@aids`, where the County's editors may add them (nowhere else).
+    Also for existing sites (upgrade)."""
     section = portal.get(AIDS_FOLDER)
     if section is None:
         return
     if not IAidsSection.providedBy(section):
         alsoProvides(section, IAidsSection)
+    section.manage_permission(ADD_AID, list(AID_ADDERS), acquire=False)
     section.setLayout(AIDS_VIEW)
     section.reindexObject(idxs=["object_provides"])
 

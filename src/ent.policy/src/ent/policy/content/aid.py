@@ -1,8 +1,9 @@
 """The Aid: a local aid of the County (who may get it, how much, when to apply, how).
 
-Aids live in `/aides` only: the type is not globally addable, and the section (marked
-`IAidsSection` by `ent.policy.structure`) adds it to what its folder allows
-(`AidsSectionConstraints`). Each aid holds its application form, `formulaire` (an EasyForm
+Aids live in `/aides` only: their add permission (`ent.policy: Add Aid`) is given to
+Managers alone on the site, and to the County's editors (Contributor) and Site
+Administrators on the aids section (`ent.policy.structure.setup_aids_section`, which also
+marks it `IAidsSection`). Each aid holds its application form, `formulaire` (an EasyForm
 made from a ready template on creation: `ent.policy.cases.forms`). Its application window
 (`opens`, `closes`, whole days of the site's calendar, both included) says whether it takes
 applications now: `window_state`.
@@ -11,17 +12,13 @@ applications now: `window_state`.
 from ent.policy.dates import french_day
 from ent.policy.dates import local
 from ent.policy.i18n import _
-from plone import api
-from plone.app.dexterity.behaviors.constrains import ConstrainTypesBehavior
 from plone.app.textfield import RichText
 from plone.autoform import directives
-from plone.base.interfaces.constrains import ISelectableConstrainTypes
 from plone.dexterity.content import Container
 from plone.supermodel import model
 from typing import NamedTuple
 from z3c.form.browser.checkbox import CheckBoxFieldWidget
 from zope import schema
-from zope.component import adapter
 from zope.interface import implementer
 from zope.interface import Interface
 from zope.interface import Invalid
@@ -31,6 +28,9 @@ import datetime
 
 
 AID_TYPE = "Aid"
+ADD_PERMISSION = "ent.policy: Add Aid"
+#: Who adds aids in the aids section.
+ADDERS = ("Manager", "Site Administrator", "Contributor")
 #: The id of an aid's application form (an EasyForm inside the aid).
 FORM_ID = "formulaire"
 OPEN = "open"
@@ -135,29 +135,3 @@ class Aid(Container):
     def application_form(self):
         """The aid's form (an EasyForm), or None if an editor removed it."""
         return self.get(FORM_ID)
-
-
-@implementer(ISelectableConstrainTypes)
-@adapter(IAidsSection)
-class AidsSectionConstraints(ConstrainTypesBehavior):
-    """The aids section allows what a folder allows, and aids (which no other folder allows)."""
-
-    def _getAddableTypesFor(self, obj, context):
-        addable = super()._getAddableTypesFor(obj, context)
-        aid = self._aid_type(context)
-        if aid is not None and aid not in addable:
-            addable.append(aid)
-        return addable
-
-    def allowedContentTypes(self, context=None):
-        allowed = super().allowedContentTypes(context)
-        aid = self._aid_type(context or self.context)
-        if aid is not None and aid not in allowed:
-            allowed.append(aid)
-        return allowed
-
-    def _aid_type(self, context):
-        fti = api.portal.get_tool("portal_types").getTypeInfo(AID_TYPE)
-        if fti is not None and fti.isConstructionAllowed(context):
-            return fti
-        return None

@@ -1,0 +1,189 @@
+"""An aid's application form: made from the ready template when the aid is created, shown
+with the aid's window, prefilled from the directory for the logged-in person.
+
+The template is two supermodel files (`forms/aid_form.xml`, the fields; `forms/aid_actions.xml`,
+the "Créer un dossier" action): each aid gets its own copy (`formulaire`), which County
+editors adapt in easyform's field editor; a new aid starts again from the template. The
+defaults are easyform's own TDefault expressions calling `@@applicant` (visible and
+changeable in the field editor).
+"""
+
+from Acquisition import aq_inner
+from collective.easyform.api import get_actions
+from collective.easyform.browser.view import EasyFormForm
+from collective.easyform.browser.view import EasyFormFormWrapper
+from ent.policy.cases.action import CreateCase
+from ent.policy.cases.action import CREATED_CASE
+from ent.policy.cases.action import form_aid
+from ent.policy.content.aid import FORM_ID
+from ent.policy.directory.family import children_of
+from pathlib import Path
+from plone import api
+from plone.app.textfield.value import RichTextValue
+from plone.dexterity.utils import createContentInContainer
+from plone.memoize.view import memoize
+from Products.Five.browser import BrowserView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from urllib.parse import urlencode
+from zope.annotation.interfaces import IAnnotations
+from zope.interface import provider
+from zope.schema import getFieldsInOrder
+from zope.schema.interfaces import IVocabularyFactory
+from zope.schema.vocabulary import SimpleTerm
+from zope.schema.vocabulary import SimpleVocabulary
+
+import html
+
+
+FORMS = Path(__file__).parent / "forms"
+AID_FIELDS = (FORMS / "aid_form.xml").read_text(encoding="utf-8")
+AID_ACTIONS = (FORMS / "aid_actions.xml").read_text(encoding="utf-8")
+AID_FORM_TITLE = "Formulaire de demande"
+SUBMIT_LABEL = "Déposer ma demande"
+
+
+def create_aid_form(aid, event=None):
+    """Give a new aid its application form from the ready template (published: it is seen
+    only where its aid is, and its aid's state decides who sees it)."""
+    if FORM_ID in aid.objectIds():
+        return
+    form = createContentInContainer(
+        aid,
+        "EasyForm",
+        checkConstraints=False,
+        id=FORM_ID,
+        title=AID_FORM_TITLE,
+        description="",
+        fields_model=AID_FIELDS,
+        actions_model=AID_ACTIONS,
+        submitLabel=SUBMIT_LABEL,
+        thankstitle="Demande enregistrée",
+        thanksdescription="",
+        includeEmpties=False,
+        exclude_from_nav=True,
+    )
+    form.thanksPrologue = RichTextValue("", "text/html", "text/x-html-safe")
+    with api.env.adopt_roles(["Manager"]):
+        workflow = api.portal.get_tool("portal_workflow")
+        if "publish" in {t["id"] for t in workflow.getTransitionsFor(form)}:
+            workflow.doActionFor(form, "publish")
+
+
+def makes_cases(form) -> bool:
+    """Whether a form has the "Créer un dossier" action (aid and support forms)."""
+    try:
+        return any(isinstance(action, CreateCase) for _name, action in getFieldsInOrder(get_actions(form)))
+    except Exception:  # a model an editor broke: easyform shows its own error
+        return False
+
+
+@provider(IVocabularyFactory)
+def applicant_children(context=None):
+    """The logged-in parent's children, from the directory (`ent.policy.applicant_children`)."""
+    if api.user.is_anonymous():
+        return SimpleVocabulary([])
+    return SimpleVocabulary(
+        [SimpleTerm(child.id, child.id, child.fullname) for child in children_of(api.user.get_current().getId())]
+    )
+
+
+class ApplicantDefaults(BrowserView):
+    """What a form knows of the logged-in person: `context/@@applicant/email` in a field's
+    default (TDefault). Empty for anonymous people."""
+
+    @property
+    @memoize
+    def member(self):
+        return None if api.user.is_anonymous() else api.user.get_current()
+
+    def _property(self, name):
+        return (self.member.getProperty(name, "") or "") if self.member is not None else ""
+
+    @property
+    def fullname(self):
+        return self._property("fullname")
+
+    @property
+    def first_name(self):
+        # The directory's `cn` is "first name last name" (ent.policy.directory.shape).
+        parts = self.fullname.split(" ", 1)
+        return parts[0] if len(parts) == 2 else ""
+
+    @property
+    def last_name(self):
+        parts = self.fullname.split(" ", 1)
+        return parts[-1] if parts else ""
+
+    @property
+    def email(self):
+        return self._property("email")
+
+    @property
+    @memoize
+    def children(self):
+        return children_of(self.member.getId()) if self.member is not None else []
+
+    @property
+    def child(self):
+        # Prefilled only when there is no choice to make.
+        return self.children[0].id if len(self.children) == 1 else None
+
+    @property
+    def school(self):
+        uais = {child.uai for child in self.children if child.uai}
+        return uais.pop() if len(uais) == 1 else None
+
+
+class CaseForm(EasyFormForm):
+    """easyform's form, for forms that make cases: the aid's window before anything is
+    filled, nothing but a log-in link for anonymous people, the case's reference after."""
+
+    def update(self):
+        self.window = None
+        aid = form_aid(aq_inner(self.context))
+        if aid is not None:
+            self.window = aid.window_state()
+        super().update()
+        case = IAnnotations(self.request).get(CREATED_CASE)
+        if self.thanksPage and case is not None:
+            self.thanksPrologue = (
+                '<p class="ent-case-created">Votre demande est enregistrée sous le numéro '
+                f"<strong>{html.escape(case.reference)}</strong>. "
+                f'<a href="{html.escape(case.absolute_url())}">Suivre ce dossier</a> '
+                "(aussi dans Mon ENT, « Mes démarches »).</p>"
+            )
+
+
+class CaseFormView(EasyFormFormWrapper):
+    """The form's page (easyform's `view`, on the ENT layer): forms that make cases send
+    anonymous people to log in and come back; the others are easyform's, unchanged."""
+
+    form = CaseForm
+    index = ViewPageTemplateFile("templates/case_form_layout.pt")
+
+    def __call__(self):
+        if makes_cases(self.context) and api.user.is_anonymous():
+            self.request.response.redirect(login_url(self.context))
+            return ""
+        return super().__call__()
+
+    @property
+    def window(self):
+        """The aid's window (an aid's form), else None."""
+        return getattr(self.form_instance, "window", None)
+
+    @property
+    def shows_form(self):
+        # A closed or upcoming aid's form is not shown (a post would be refused anyway);
+        # its thanks page is.
+        return self.window is None or self.window.is_open or self.form_instance.thanksPage
+
+    def aid_url(self):
+        aid = form_aid(aq_inner(self.context))
+        return aid.absolute_url() if aid is not None else api.portal.get().absolute_url()
+
+
+def login_url(context):
+    """The log-in page, coming back to `context`."""
+    portal_url = api.portal.get().absolute_url()
+    return f"{portal_url}/login?{urlencode({'came_from': context.absolute_url()})}"

@@ -1,0 +1,107 @@
+"""A parent's children, as the directory links them: the parent's `seeAlso` DNs.
+
+`ent.policy.directory.provisioning` writes `seeAlso` (the children's DNs) on the entries of
+imported parents; the demo directory does the same (`ent.server.ldif`). A child's school is
+the school of its `{uai}-student` group. Read with python-ldap directly, two or three small
+searches, when a form is shown to a parent: no PAS look-up per child.
+"""
+
+from ent.policy.directory.config import current_config
+from ent.policy.directory.shape import DEACTIVATED
+from ent.policy.groups import school_of_group
+from typing import NamedTuple
+
+import ldap
+import ldap.dn
+import ldap.filter
+import logging
+
+
+logger = logging.getLogger("ent.policy.directory")
+TIMEOUT = 5
+
+
+class Child(NamedTuple):
+    id: str
+    fullname: str
+    #: The UAI of the child's school, "" if the directory does not say.
+    uai: str
+
+
+def _connect(config):
+    connection = ldap.initialize(config.uri)
+    connection.set_option(ldap.OPT_PROTOCOL_VERSION, 3)
+    connection.set_option(ldap.OPT_REFERRALS, 0)
+    connection.set_option(ldap.OPT_NETWORK_TIMEOUT, config.connect_timeout)
+    connection.set_option(ldap.OPT_TIMEOUT, TIMEOUT)
+    if config.ca_file:
+        connection.set_option(ldap.OPT_X_TLS_CACERTFILE, config.ca_file)
+    if config.ignore_cert:
+        connection.set_option(ldap.OPT_X_TLS_REQUIRE_CERT, ldap.OPT_X_TLS_NEVER)
+    if config.ca_file or config.ignore_cert:
+        connection.set_option(ldap.OPT_X_TLS_NEWCTX, 0)
+    if config.start_tls:
+        connection.start_tls_s()
+    connection.simple_bind_s(config.bind_dn, config.bind_password)
+    return connection
+
+
+def _first(entry, name):
+    for key, values in entry.items():
+        if key.lower() == name.lower() and values:
+            return values[0].decode("utf-8", "replace")
+    return ""
+
+
+def children_of(user_id, config=None) -> list:
+    """The children (`Child`) of the parent `user_id`, by name; [] without a directory, for
+    anyone who is not a linked parent, or when the directory does not answer."""
+    config = config or current_config()
+    if not config.enabled or not user_id:
+        return []
+    connection = None
+    try:
+        connection = _connect(config)
+        login = ldap.filter.escape_filter_chars(user_id)
+        found = connection.search_st(
+            config.users_base, ldap.SCOPE_ONELEVEL, f"({config.login_attribute}={login})", ["seeAlso"], timeout=TIMEOUT
+        )
+        dns = [value.decode() for _dn, entry in found for value in entry.get("seeAlso", ())]
+        children = []
+        for dn in dns:
+            try:
+                entries = connection.search_st(
+                    dn,
+                    ldap.SCOPE_BASE,
+                    f"(&{config.users_filter}(!(description={DEACTIVATED})))",
+                    [config.login_attribute, config.fullname_attribute],
+                    timeout=TIMEOUT,
+                )
+            except ldap.NO_SUCH_OBJECT:
+                continue
+            for child_dn, entry in entries:
+                groups = connection.search_st(
+                    config.groups_base,
+                    ldap.SCOPE_ONELEVEL,
+                    f"(&{config.groups_filter}(member={ldap.filter.escape_filter_chars(child_dn)}))",
+                    ["cn"],
+                    timeout=TIMEOUT,
+                )
+                uai = ""
+                for _gdn, group in groups:
+                    school = school_of_group(_first(group, "cn"))
+                    if school and school[1] == "student":
+                        uai = school[0]
+                        break
+                child_id = _first(entry, config.login_attribute)
+                children.append(Child(child_id, _first(entry, config.fullname_attribute) or child_id, uai))
+        return sorted(children, key=lambda child: (child.fullname, child.id))
+    except ldap.LDAPError as error:
+        logger.warning("children of %s not read from the directory: %s", user_id, error)
+        return []
+    finally:
+        if connection is not None:
+            try:
+                connection.unbind_s()
+            except ldap.LDAPError:
+                pass
