@@ -223,7 +223,8 @@ def create_registration_form(event):
 
 
 def registration_form(event):
-    """The first registration form (a related EasyForm) of `event` the reader may view."""
+    """The first registration form (a related EasyForm) of `event` (the help centre sends a
+    visitor who may not view it yet to log in first)."""
     for relation in getattr(aq_base(event), "relatedItems", None) or []:
         if relation.isBroken():
             continue
@@ -231,7 +232,7 @@ def registration_form(event):
             target = relation.to_object
         except Exception:  # noqa: BLE001 - a removed target is no form
             continue
-        if getattr(target, "portal_type", None) == "EasyForm" and api.user.has_permission("View", obj=target):
+        if getattr(target, "portal_type", None) == "EasyForm":
             return target
     return None
 
@@ -266,6 +267,19 @@ def faq_questions(text_html):
         elif questions:
             questions[-1]["parts"].append(etree.tostring(element, encoding="unicode", method="html"))
     return [{"anchor": q["anchor"], "question": q["question"], "answer": "".join(q["parts"])} for q in questions]
+
+
+def faq_intro(text_html):
+    """What an FAQ's text says before its first question (HTML)."""
+    if not text_html or not text_html.strip():
+        return ""
+    root = lxml_html.fragment_fromstring(text_html, create_parent="div")
+    parts = []
+    for element in root:
+        if isinstance(element.tag, str) and element.tag in QUESTION_TAGS:
+            break
+        parts.append(etree.tostring(element, encoding="unicode", method="html"))
+    return "".join(parts)
 
 
 def folded(text):

@@ -9,12 +9,12 @@ with their registration form, and the support request form for people logged in.
 from DateTime import DateTime
 from ent.policy.audience import PUBLISHED_STATES
 from ent.policy.dates import french_datetime
+from ent.policy.helpdesk import faq_intro
 from ent.policy.helpdesk import faq_questions
 from ent.policy.helpdesk import FAQ_VIEW
 from ent.policy.helpdesk import matching_questions
 from ent.policy.helpdesk import registration_form
 from ent.policy.helpdesk import SUPPORT_FORM
-from ent.policy.i18n import _
 from plone import api
 from Products.Five.browser import BrowserView
 from urllib.parse import urlencode
@@ -40,7 +40,7 @@ def question_url(faq_url, anchor):
 
 
 class HelpCentreView(BrowserView):
-    page_title = _("Help and training")
+    """The section's page (its title is the section's: editors name it)."""
 
     def __call__(self):
         self.terms = (self.request.form.get("SearchableText") or "").strip()
@@ -98,7 +98,7 @@ class HelpCentreView(BrowserView):
                     "description": brain.Description,
                     "start": french_datetime(brain.start),
                     "location": getattr(event, "location", "") or "",
-                    "register_url": form.absolute_url() if form is not None else "",
+                    "register_url": self.register_url(form),
                 }
             )
         return entries
@@ -121,6 +121,17 @@ class HelpCentreView(BrowserView):
             entries.append(entry)
         return entries
 
+    def register_url(self, form):
+        """The registration form, or the log-in form back to it for a visitor who may not
+        view it (registration is for people logged in)."""
+        if form is None:
+            return ""
+        if api.user.has_permission("View", obj=form):
+            return form.absolute_url()
+        if api.user.is_anonymous():
+            return self.login_url(form.absolute_url())
+        return ""
+
     def support_url(self):
         form = self.context.get(SUPPORT_FORM)
         return form.absolute_url() if form is not None else ""
@@ -128,15 +139,18 @@ class HelpCentreView(BrowserView):
     def is_anonymous(self):
         return api.user.is_anonymous()
 
-    def login_url(self):
-        """The log-in form, back to the support form afterwards."""
-        came_from = self.support_url() or self.context.absolute_url()
+    def login_url(self, came_from=None):
+        """The log-in form, back to `came_from` (the support form) afterwards."""
+        came_from = came_from or self.support_url() or self.context.absolute_url()
         return f"{api.portal.get().absolute_url()}/login?{urlencode({'came_from': came_from})}"
 
 
 class FAQView(BrowserView):
     """An FAQ: the Document's questions (its headings) as disclosure widgets, each with an
     anchor the search results link to."""
+
+    def intro(self):
+        return faq_intro(text_of(self.context))
 
     def questions(self):
         wanted = self.request.form.get("question")
