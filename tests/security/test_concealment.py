@@ -13,6 +13,9 @@ or UID.
 
 from AccessControl.SecurityInfo import ACCESS_PUBLIC
 from AccessControl.ZopeSecurityPolicy import getRoles
+from ent.policy.cases.model import create_case
+from ent.policy.notifications.config import reset_config
+from plone import api
 from plone.browserlayer.utils import registered_layers
 from support.audience_site import build
 from support.audience_site import create_parents_news
@@ -31,9 +34,11 @@ from zope.publisher.browser import TestRequest as BrowserRequest
 from zope.publisher.interfaces.browser import IDefaultBrowserLayer
 from zope.traversing.interfaces import ITraversable
 
+import os
 import pytest
 import re
 import requests
+import tempfile
 import transaction
 
 
@@ -119,6 +124,7 @@ def secrets(functional_portal_class):
     )
     assert child.status_code == 201, child.text
     publish(url, f"{OWN_PATH}/documents/dossier-cache/page-cache", PRINCIPAL)
+    case = own_case(portal)
     return {
         "news": Secret(
             f"{OWN_PATH}/actualites/hippocampe-cache",
@@ -129,7 +135,24 @@ def secrets(functional_portal_class):
             f"{OWN_PATH}/documents/dossier-cache/page-cache",
             ("Quiscale", "Toucan", "Gnou", folder.json()["UID"], child.json()["UID"]),
         ),
+        "case": Secret(f"dossiers/aides/{case.getId()}", (case.reference, "Pangolin", case.UID())),
     }
+
+
+def own_case(portal):
+    """A case of AUDIENCE (ent.policy.cases): seen by its applicant and the case handlers only."""
+    transaction.begin()  # see what the server's threads committed
+    with tempfile.TemporaryDirectory() as mail, api.env.adopt_user(username=AUDIENCE):
+        # Its "received" mail goes to a throw-away outbox.
+        os.environ["ENT_MAIL_DIR"] = mail
+        reset_config()
+        try:
+            case = create_case("aid", portal["aides"], api.user.get_current(), [("child", "Enfant", "Pangolin")])
+            transaction.commit()
+        finally:
+            del os.environ["ENT_MAIL_DIR"]
+            reset_config()
+    return case
 
 
 def layers_request():
@@ -240,6 +263,7 @@ class TestRefusedIsMissing:
             ("news", (None, OUTSIDER)),
             ("draft", (AUDIENCE,)),
             ("folder-child", (None,)),
+            ("case", (None, OUTSIDER)),
         ],
     )
     def test_every_name_answers_as_missing(self, functional_portal_class, secrets, key, viewers):
