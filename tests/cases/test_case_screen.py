@@ -2,6 +2,7 @@
 HTTP on the functional layer, as a handler, an applicant, another parent and anonymous."""
 
 from DateTime import DateTime
+from ent.policy.cases import screen as screen_module
 from ent.policy.cases.model import create_case
 from ent.policy.cases.model import decide
 from ent.policy.groups import COUNTY_CASES
@@ -88,7 +89,7 @@ def listed(html, refs):
     return [key for _position, key in sorted(found)]
 
 
-def test_screen_lists_filters_and_refuses(site):
+def test_screen_lists_filters_and_refuses(site, monkeypatch):
     refs = site["refs"]
     page = screen(site, AGENT)
     assert page.status_code == 200
@@ -107,6 +108,13 @@ def test_screen_lists_filters_and_refuses(site):
     assert listed(screen(site, ADMIN).text, refs) == ["help"]
     assert screen(site, ADMIN, folder="dossiers/aides").status_code == 404
     assert listed(screen(site, AGENT, folder="dossiers/aides").text, refs) == ["books", "other", "old"]
+    # Pages (two cases a page here), their links keep the filters.
+    monkeypatch.setattr(screen_module, "PAGE_SIZE", 2)
+    first = screen(site, AGENT, "?start=2026-01-01").text
+    assert listed(first, refs) == ["books", "other"] and "3 dossier(s)" in first
+    link = re.search(r'href="([^"]*@@cases\?[^"]*b_start[^"]*)"', first).group(1).replace("&amp;", "&")
+    assert "start=2026-01-01" in link
+    assert listed(http(AGENT).get(link, timeout=60).text, refs) == ["old"]
     # Anyone else finds no screen.
     for login in (PARENT, OTHER_PARENT, f"{OWN.lower()}.principal", None):
         assert screen(site, login).status_code == 404, login
