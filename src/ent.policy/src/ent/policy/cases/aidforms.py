@@ -16,7 +16,8 @@ from ent.policy.cases.action import CreateCase
 from ent.policy.cases.action import CREATED_CASE
 from ent.policy.cases.action import form_aid
 from ent.policy.content.aid import FORM_ID
-from ent.policy.directory.family import children_of
+from ent.policy.directory.family import family_of
+from ent.policy.directory.family import NOBODY
 from pathlib import Path
 from plone import api
 from plone.app.textfield.value import RichTextValue
@@ -26,6 +27,7 @@ from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from urllib.parse import urlencode
 from zope.annotation.interfaces import IAnnotations
+from zope.globalrequest import getRequest
 from zope.interface import provider
 from zope.schema import getFieldsInOrder
 from zope.schema.interfaces import IVocabularyFactory
@@ -77,14 +79,27 @@ def makes_cases(form) -> bool:
         return False
 
 
+FAMILY_KEY = "ent.policy.cases.family"
+
+
+def current_family():
+    """The logged-in person's names and children, read once per request."""
+    if api.user.is_anonymous():
+        return NOBODY
+    user_id = api.user.get_current().getId()
+    request = getRequest()
+    cache = IAnnotations(request) if request is not None else {}
+    if cache.get(FAMILY_KEY, (None,))[0] != user_id:
+        cache[FAMILY_KEY] = (user_id, family_of(user_id))
+    return cache[FAMILY_KEY][1]
+
+
 @provider(IVocabularyFactory)
 def applicant_children(context=None):
     """The logged-in parent's children, from the directory (`ent.policy.applicant_children`)."""
     if api.user.is_anonymous():
         return SimpleVocabulary([])
-    return SimpleVocabulary(
-        [SimpleTerm(child.id, child.id, child.fullname) for child in children_of(api.user.get_current().getId())]
-    )
+    return SimpleVocabulary([SimpleTerm(child.id, child.id, child.fullname) for child in current_family().children])
 
 
 class ApplicantDefaults(BrowserView):
@@ -104,13 +119,21 @@ class ApplicantDefaults(BrowserView):
         return self._property("fullname")
 
     @property
+    def family(self):
+        return current_family()
+
+    @property
     def first_name(self):
-        # The directory's `cn` is "first name last name" (ent.policy.directory.shape).
+        if self.family.first_name or self.family.last_name:
+            return self.family.first_name
+        # Without a directory: Plone's full name, "first name last name".
         parts = self.fullname.split(" ", 1)
         return parts[0] if len(parts) == 2 else ""
 
     @property
     def last_name(self):
+        if self.family.last_name:
+            return self.family.last_name
         parts = self.fullname.split(" ", 1)
         return parts[-1] if parts else ""
 
@@ -119,9 +142,8 @@ class ApplicantDefaults(BrowserView):
         return self._property("email")
 
     @property
-    @memoize
     def children(self):
-        return children_of(self.member.getId()) if self.member is not None else []
+        return self.family.children
 
     @property
     def child(self):

@@ -53,20 +53,44 @@ def _first(entry, name):
     return ""
 
 
+class Family(NamedTuple):
+    """A person's names as the directory spells them (`sn`, `givenName`) and children."""
+
+    last_name: str
+    first_name: str
+    children: list
+
+
+NOBODY = Family("", "", [])
+
+
 def children_of(user_id, config=None) -> list:
     """The children (`Child`) of the parent `user_id`, by name; [] without a directory, for
     anyone who is not a linked parent, or when the directory does not answer."""
+    return family_of(user_id, config).children
+
+
+def family_of(user_id, config=None) -> Family:
+    """The names and children of `user_id`; empty without a directory, for anyone it does not
+    know, or when it does not answer."""
     config = config or current_config()
     if not config.enabled or not user_id:
-        return []
+        return NOBODY
     connection = None
     try:
         connection = _connect(config)
         login = ldap.filter.escape_filter_chars(user_id)
         found = connection.search_st(
-            config.users_base, ldap.SCOPE_ONELEVEL, f"({config.login_attribute}={login})", ["seeAlso"], timeout=TIMEOUT
+            config.users_base,
+            ldap.SCOPE_ONELEVEL,
+            f"({config.login_attribute}={login})",
+            ["seeAlso", "sn", "givenName"],
+            timeout=TIMEOUT,
         )
-        dns = [value.decode() for _dn, entry in found for value in entry.get("seeAlso", ())]
+        if not found:
+            return NOBODY
+        person = found[0][1]
+        dns = [value.decode() for value in person.get("seeAlso", ())]
         children = []
         for dn in dns:
             try:
@@ -95,10 +119,11 @@ def children_of(user_id, config=None) -> list:
                         break
                 child_id = _first(entry, config.login_attribute)
                 children.append(Child(child_id, _first(entry, config.fullname_attribute) or child_id, uai))
-        return sorted(children, key=lambda child: (child.fullname, child.id))
+        children.sort(key=lambda child: (child.fullname, child.id))
+        return Family(_first(person, "sn"), _first(person, "givenName"), children)
     except ldap.LDAPError as error:
-        logger.warning("children of %s not read from the directory: %s", user_id, error)
-        return []
+        logger.warning("family of %s not read from the directory: %s", user_id, error)
+        return NOBODY
     finally:
         if connection is not None:
             try:
