@@ -231,7 +231,7 @@ def add(folder, spec):
     fields = dict(spec["fields"])
     if spec.get("image"):
         fields["image"] = demo_image(spec["image"])
-    text = RichTextValue(f"<p>{spec['description']}</p>", "text/html", "text/x-html-safe")
+    text = RichTextValue(spec.get("text") or f"<p>{spec['description']}</p>", "text/html", "text/x-html-safe")
     item = createContentInContainer(
         folder,
         spec["type"],
@@ -241,6 +241,9 @@ def add(folder, spec):
         audience=spec["audience"],
         **fields,
     )
+    if spec.get("layout"):
+        # The view an editor picks in the "Affichage" menu (an FAQ: helpdesk.FAQ_VIEW).
+        item.setLayout(spec["layout"])
     publish(item, spec["audience"], spec["published"])
     return item
 

@@ -8,6 +8,7 @@ registration form (an EasyForm that saves its data), and the support request for
 EasyForm whose action makes a case of kind "support" (ent.policy.cases).
 """
 
+from AccessControl.Permission import Permission
 from Acquisition import aq_base
 from lxml import etree
 from lxml import html as lxml_html
@@ -29,6 +30,9 @@ FAQ_VIEW = "faq"
 SUPPORT_FORM = "demande-assistance"
 #: The headings of an FAQ's text that are its questions.
 QUESTION_TAGS = ("h2", "h3")
+#: Who reads a training session's registrations (easyform's saved data).
+DOWNLOAD_SAVED_INPUT = "collective.easyform: Download Saved Input"
+REGISTRATION_READERS = ("Manager", "Site Administrator", "Owner", "Editor")
 #: The action of ent.policy.cases that turns a submission into a case.
 CREATE_CASE_ACTION = "ent.policy.cases.action.CreateCase"
 
@@ -216,6 +220,11 @@ def create_registration_form(event):
         "quelques jours avant la session.",
         exclude_from_nav=True,
     )
+    # The session's managers are the place's editors, not only the form's owner: they read
+    # and export the registrations (easyform's "saved data", CSV/XLSX). Only on this form:
+    # easyform keeps other forms' data (aid applications…) to their owner.
+    # (Not manage_permission: it knows only the permissions some class of the object declares.)
+    Permission(DOWNLOAD_SAVED_INPUT, (), form).setRoles(tuple(REGISTRATION_READERS))
     intids = getUtility(IIntIds)
     event.relatedItems = [*(event.relatedItems or []), RelationValue(intids.getId(form))]
     event.reindexObject()

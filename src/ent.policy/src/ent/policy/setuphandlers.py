@@ -35,6 +35,7 @@ def post_install(context):
 def post_install_demo(context):
     """Post install script for ent.policy:demo: the 103 collèges of Haute-Garonne, and news."""
     from ent.policy.demo import create_demo_content
+    from ent.policy.demo_services import create_services_demo
     from ent.policy.schools.importer import import_schools
     from ent.policy.schools.importer import PACKAGED_SCHOOLS
     from ent.policy.structure import schools_folder
@@ -43,6 +44,7 @@ def post_install_demo(context):
     report = import_schools(schools_folder(), PACKAGED_SCHOOLS.read_bytes())
     logger.info("ent.policy demo: %s", report.summary())
     logger.info("ent.policy demo: %d news items, events and announcements", create_demo_content(api.portal.get()))
+    logger.info("ent.policy demo: %d aids, cases and help pages", create_services_demo(api.portal.get()))
 
 
 def uninstall(context):
