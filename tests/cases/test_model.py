@@ -88,6 +88,21 @@ class TestCreateCase:
         submit(source, login=OTHER_PARENT)
         assert len(cases_in(cases_site)) == 3
 
+    def test_the_applicant_may_read_it_not_change_it(self, cases_site, source):
+        """Nothing an applicant sent is edited, shared or deleted afterwards (and so they
+        get no back office on their case)."""
+        case = submit(source)
+        with api.env.adopt_user(username=APPLICANT):
+            assert api.user.has_permission("View", obj=case)
+            for permission in (
+                "Modify portal content",
+                "Add portal content",
+                "Delete objects",
+                "Sharing page: Delegate roles",
+                "Change local roles",
+            ):
+                assert not api.user.has_permission(permission, obj=case), permission
+
 
 class TestDecide:
     def test_only_handlers_decide(self, cases_site, source):
