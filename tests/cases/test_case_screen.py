@@ -104,6 +104,7 @@ def test_screen_lists_filters_and_refuses(site, monkeypatch):
     # The filters stay in the export links.
     assert "@@cases-export?format=csv&amp;state=accepted" in screen(site, AGENT, "?state=accepted").text
     assert screen(site, AGENT, "?start=hier").status_code == 400
+    assert screen(site, AGENT, f"?school={OWN}&school={OTHER}").status_code == 400
     # The County admins see the support cases, in their own folder only.
     assert listed(screen(site, ADMIN).text, refs) == ["help"]
     assert screen(site, ADMIN, folder="dossiers/aides").status_code == 404
@@ -240,6 +241,7 @@ def test_rest_get_and_post(site):
     batch = rest(site, AGENT, "?b_size=2").json()
     assert batch["items_total"] == 3 and len(batch["items"]) == 2 and "batching" in batch
     assert rest(site, AGENT, "?state=nowhere").status_code == 400
+    assert rest(site, AGENT, "?school=A&school=B").status_code == 400
     assert [i["reference"] for i in rest(site, ADMIN).json()["items"]] == [refs["help"]]
     assert rest(site, AGENT, "?mine=1").json()["items"] == []
     # An applicant: their own cases, whatever they ask; another parent: theirs only.

@@ -14,7 +14,6 @@ so it gets a leading apostrophe.
 from ent.policy.cases.model import WORKFLOW
 from ent.policy.cases.screen import case_query
 from ent.policy.cases.screen import CaseFilterError
-from ent.policy.cases.screen import FILTERS
 from ent.policy.cases.screen import handled_kinds
 from ent.policy.cases.screen import state_title
 from ent.policy.dates import local
@@ -203,9 +202,8 @@ class CasesExport(BrowserView):
         format = form.get("format") or "csv"
         if format not in FORMATS:
             raise BadRequest("format: csv or xlsx")
-        filters = {name: (form.get(name) or "").strip() for name in FILTERS}
         try:
-            query = case_query(filters, kinds=kinds)
+            query = case_query(form, kinds=kinds)
         except CaseFilterError as error:
             raise BadRequest(translate(error.args[0], context=self.request)) from None
         query["path"] = "/".join(self.context.getPhysicalPath())

@@ -81,6 +81,15 @@ def _path(obj) -> str:
     return "/".join(obj.getPhysicalPath()) + "/"
 
 
+def one_value(form, name) -> str:
+    """The filter `name` of `form`, one text ("" when absent): a filter given twice means
+    nothing."""
+    value = form.get(name) or ""
+    if not isinstance(value, str):
+        raise CaseFilterError(_("case_filter_twice", default="Give the filter ${name} once.", mapping={"name": name}))
+    return value.strip()
+
+
 def parse_day(value, name) -> datetime.date | None:
     """`2026-11-29` (as `<input type="date">` sends it) → a date; "" → None."""
     if not value:
@@ -103,18 +112,18 @@ def case_query(form, kinds=None, applicant=None) -> dict:
         query["case_kind"] = list(kinds)
     if applicant is not None:
         query["case_applicant"] = applicant
-    if form.get("source"):
-        query["case_source"] = form["source"]
-    state = form.get("state")
+    source, state, school = (one_value(form, name) for name in ("source", "state", "school"))
+    if source:
+        query["case_source"] = source
     if state:
         if state not in STATES:
             raise CaseFilterError(
                 _("case_filter_bad_state", default="There is no status ${state}.", mapping={"state": state})
             )
         query["review_state"] = state
-    if form.get("school"):
-        query["case_school"] = form["school"].upper()
-    start, end = parse_day(form.get("start"), "start"), parse_day(form.get("end"), "end")
+    if school:
+        query["case_school"] = school.upper()
+    start, end = parse_day(one_value(form, "start"), "start"), parse_day(one_value(form, "end"), "end")
     # Days of the site's calendar: from the start's midnight to the midnight after the end.
     if start and end:
         query["created"] = {"query": (_midnight(start), _midnight(end, 1)), "range": "min:max"}
@@ -264,7 +273,8 @@ class CasesView(BrowserView):
             # Anyone else finds no screen here, as for every refused page.
             raise NotFound("cases")
         form = self.request.form
-        self.filters = {name: (form.get(name) or "").strip() for name in FILTERS}
+        # What the form shows and the links keep (a filter given twice is the query's 400).
+        self.filters = {name: form[name].strip() for name in FILTERS if isinstance(form.get(name), str)}
         self.error = None
         if self.request.method == "POST" and form.get("form.buttons.decide"):
             CheckAuthenticator(self.request)
@@ -285,7 +295,7 @@ class CasesView(BrowserView):
             b_start = 0
         try:
             brains = find_cases(
-                self.filters,
+                form,
                 kinds=self.kinds,
                 b_start=b_start,
                 b_size=PAGE_SIZE,

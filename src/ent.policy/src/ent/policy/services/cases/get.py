@@ -10,6 +10,7 @@ from ent.policy.cases.screen import find_cases
 from ent.policy.cases.screen import handled_kinds
 from ent.policy.cases.screen import state_title
 from ent.policy.dates import local_iso
+from ent.policy.services.batching import batch_window
 from ent.policy.services.batching import batched
 from plone import api
 from plone.restapi.services import Service
@@ -44,11 +45,13 @@ class CasesGet(Service):
         user = api.user.get_current()
         kinds = handled_kinds(user)
         mine = str(form.get("mine", "")).lower() in ("1", "true", "yes")
+        # The catalog sorts only up to the batch asked for.
+        b_start, b_size = batch_window(form)
         try:
             if mine or not kinds:
-                brains = find_cases(form, applicant=user.getId())
+                brains = find_cases(form, applicant=user.getId(), b_start=b_start, b_size=b_size)
             else:
-                brains = find_cases(form, kinds=kinds)
+                brains = find_cases(form, kinds=kinds, b_start=b_start, b_size=b_size)
         except CaseFilterError as error:
             raise BadRequest(translate(error.args[0], context=self.request)) from None
         return batched(self.request, brains, case_summary)
