@@ -162,9 +162,9 @@ class CaseForm(EasyFormForm):
 
     def update(self):
         self.window = None
-        aid = form_aid(aq_inner(self.context))
-        if aid is not None:
-            self.window = aid.window_state()
+        self.aid = form_aid(aq_inner(self.context))
+        if self.aid is not None:
+            self.window = self.aid.window_state()
         super().update()
         case = IAnnotations(self.request).get(CREATED_CASE)
         if self.thanksPage and case is not None:
@@ -174,6 +174,13 @@ class CaseForm(EasyFormForm):
                 f'<a href="{html.escape(case.absolute_url())}">Suivre ce dossier</a> '
                 "(aussi dans Mon ENT, « Mes démarches »).</p>"
             )
+
+    @property
+    def label(self):
+        # Which aid this is a request for, whatever the form's own title.
+        if self.aid is not None and not self.thanksPage:
+            return f"Demande — {self.aid.Title()}"
+        return super().label
 
 
 class CaseFormView(EasyFormFormWrapper):
