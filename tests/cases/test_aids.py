@@ -197,3 +197,28 @@ class TestApplying:
         page = logged_in(portal.absolute_url()).get(urls["open"] + "/formulaire", timeout=60).text
         # conftest: "Camille Martin", 0310001h.parent@example.org
         assert 'value="Martin"' in page and 'value="Camille"' in page and f"{APPLICANT}@example.org" in page
+
+
+class TestRest:
+    def test_editor_creates_and_anyone_reads_an_aid(self, served):
+        portal, urls = served
+        editor = requests.Session()
+        editor.auth = (EDITOR, PASSWORD)
+        editor.headers.update({"Accept": "application/json", "Content-Type": "application/json"})
+        data = {
+            "@type": "Aid",
+            "title": "Aide par REST",
+            "beneficiaries": ["attee"],
+            "opens": "2027-02-01",
+            "closes": "2027-03-31",
+            "amount": "100 €",
+        }
+        created = editor.post(f"{portal.absolute_url()}/aides", json=data, timeout=60)
+        assert created.status_code == 201, created.text
+        body = created.json()
+        assert body["beneficiaries"] == [{"token": "attee", "title": "Agents ATTEE"}]
+        assert body["items"][0]["@id"].endswith("/aide-par-rest/formulaire")
+        elsewhere = editor.post(f"{portal.absolute_url()}/actualites", json=data, timeout=60)
+        assert elsewhere.status_code in (400, 401, 403)
+        read = requests.get(urls["open"], headers={"Accept": "application/json"}, timeout=60).json()
+        assert (read["@type"], read["opens"], read["amount"]) == ("Aid", str(TODAY - DAY), "150 €")
