@@ -197,7 +197,6 @@ class CaseAttachment(BrowserView):
             "Content-Disposition", f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
         )
         response.setHeader("X-Content-Type-Options", "nosniff")
-        response.setHeader("Content-Security-Policy", "default-src 'none'; sandbox")
         response.setHeader("Cache-Control", "private, no-store")
         response.setHeader("Content-Length", str(blob.getSize()))
         return stream_data(blob)
