@@ -14,6 +14,7 @@ from plone import api
 
 import datetime
 import pytest
+import transaction
 
 
 ANSWERS = [
@@ -87,6 +88,14 @@ class TestCreateCase:
         submit(source, answers=[*ANSWERS[:2], ("needs", "Besoins", ["cantine"])])
         submit(source, login=OTHER_PARENT)
         assert len(cases_in(cases_site)) == 3
+
+    def test_no_mail_for_a_case_not_stored(self, cases_site, source, mail_dir):
+        """The mail is staged with the case: if the transaction fails later, both go."""
+        submit(source)
+        assert len(staged(mail_dir)) == 1
+        transaction.abort()
+        assert staged(mail_dir) == []
+        assert cases_in(cases_site) == []
 
     def test_the_applicant_may_read_it_not_change_it(self, cases_site, source):
         """Nothing an applicant sent is edited, shared or deleted afterwards (and so they
