@@ -198,7 +198,9 @@ class CaseFormView(EasyFormFormWrapper):
 
     @property
     def window(self):
-        """The aid's window (an aid's form), else None."""
+        """The aid's window (an aid's form, not its thanks page), else None."""
+        if getattr(self.form_instance, "thanksPage", False):
+            return None
         return getattr(self.form_instance, "window", None)
 
     @property
