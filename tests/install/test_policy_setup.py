@@ -19,7 +19,7 @@ class TestInstall:
         assert IEntPolicyLayer in browser_layers
 
     def test_profile_version(self, setup_tool):
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1005",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1006",)
 
     @pytest.mark.parametrize("dependency", ["plone.restapi", "collective.easyform", "plone.app.contenttypes"])
     def test_dependencies_installed(self, installer, dependency):
@@ -42,7 +42,7 @@ class TestInstall:
         """A site of the first release (1000) upgrades to the schools (1001), audiences (1002), log-in hardening (1003), the renamed role and finder (1004) and the County home (1005)."""
         setup_tool.setLastVersionForProfile("ent.policy:default", "1000")
         assert setup_tool.listUpgrades("ent.policy:default"), "no upgrade step from 1000"
-        setup_tool.upgradeProfile("ent.policy:default")
+        setup_tool.upgradeProfile("ent.policy:default", "1005")
         assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1005",)
         assert "colleges" in portal.objectIds()
 
@@ -55,7 +55,7 @@ class TestInstall:
         uninstall_logins(portal)
         assert PLUGIN_ID not in portal.acl_users.objectIds()
         setup_tool.setLastVersionForProfile("ent.policy:default", "1002")
-        setup_tool.upgradeProfile("ent.policy:default")
+        setup_tool.upgradeProfile("ent.policy:default", "1005")
         assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1005",)
         assert PLUGIN_ID in portal.acl_users.objectIds()
         assert isinstance(portal.acl_users.jwt_auth, EntTokenPlugin)
@@ -151,7 +151,7 @@ class TestUpgradeTo1004:
             return bool(api.content.find(UID=obj.UID())) and api.user.has_permission("View", obj=obj)
 
     def upgrade(self, setup_tool):
-        setup_tool.upgradeProfile("ent.policy:default")
+        setup_tool.upgradeProfile("ent.policy:default", "1005")
         assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1005",)
 
     def state(self, portal, school):
@@ -248,7 +248,7 @@ class TestUpgradeTo1005:
         return portal
 
     def test_the_site_gets_its_home_and_french_dates(self, site_of_1004, setup_tool):
-        setup_tool.upgradeProfile("ent.policy:default")
+        setup_tool.upgradeProfile("ent.policy:default", "1005")
         assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1005",)
         assert site_of_1004.getLayout() == "ent-home"
         assert api.portal.get_registry_record("plone.portal_timezone") == "Europe/Paris"
@@ -267,3 +267,72 @@ class TestUpgradeTo1005:
         setup_tool.upgradeProfile("ent.policy:default")
         assert api.portal.get_registry_record("plone.portal_timezone") == "America/Cayenne"
         assert site_of_1004.getLayout() == "summary_view"
+
+
+class TestUpgradeTo1006:
+    """1005 → 1006: aids, cases in /dossiers with their handlers, the help centre."""
+
+    @pytest.fixture
+    def site_of_1005(self, portal, setup_tool):
+        """A site as 1005 left it: no Aid, Case or CaseFolder type, no case workflow, index or
+        setting, no /dossiers, /aides and /aide-formation plain folders."""
+        from ent.policy.content.aid import IAidsSection
+        from plone.registry.interfaces import IRegistry
+        from zope.component import getUtility
+        from zope.interface import noLongerProvides
+
+        with api.env.adopt_roles(["Manager"]):
+            for obj_id in ("dossiers",):
+                portal.manage_delObjects([obj_id])
+            portal["aide-formation"].manage_delObjects(["demande-assistance"])
+        portal["aide-formation"].setLayout("listing_view")
+        portal["aides"].setLayout("listing_view")
+        noLongerProvides(portal["aides"], IAidsSection)
+        api.portal.get_tool("portal_types").manage_delObjects(["Aid", "Case", "CaseFolder"])
+        workflows = api.portal.get_tool("portal_workflow")
+        workflows.manage_delObjects(["ent_case_workflow"])
+        catalog = api.portal.get_tool("portal_catalog")
+        for index in ("case_kind", "case_source", "case_school", "case_applicant"):
+            catalog.delIndex(index)
+        registry = getUtility(IRegistry)
+        for name in [name for name in registry.records.keys() if name.startswith("ent.cases.")]:
+            del registry.records[name]
+        setup_tool.setLastVersionForProfile("ent.policy:default", "1005")
+        return portal
+
+    def test_the_site_gets_its_services(self, site_of_1005, setup_tool):
+        from ent.policy.cases.model import create_case
+        from ent.policy.content.aid import IAidsSection
+
+        with api.env.adopt_roles(["Manager"]):  # as the administrator who runs upgrades
+            setup_tool.upgradeProfile("ent.policy:default")
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1006",)
+        portal = site_of_1005
+        types = api.portal.get_tool("portal_types")
+        assert {"Aid", "Case", "CaseFolder"} <= set(types.objectIds())
+        assert api.portal.get_tool("portal_workflow").getChainForPortalType("Case") == ("ent_case_workflow",)
+        assert api.portal.get_registry_record("ent.cases.retention_days") > 0
+        assert portal["aides"].getLayout() == "aids"
+        assert IAidsSection.providedBy(portal["aides"])
+        assert portal["aide-formation"].getLayout() == "help-centre"
+        assert "demande-assistance" in portal["aide-formation"].objectIds()
+        assert set(portal["dossiers"].objectIds()) >= {"aides", "assistance"}
+        assert api.group.get(groupname="county-cases") is not None
+        # and it works: a support request becomes a case, found by its index
+        with api.env.adopt_roles(["Manager"]):
+            form = portal["aide-formation"]["demande-assistance"]
+            case = create_case("support", form, "someone", [("subject", "Objet", "Mot de passe")])
+        catalog = api.portal.get_tool("portal_catalog")
+        assert [b.getId for b in catalog.unrestrictedSearchResults(portal_type="Case", case_kind="support")] == [
+            case.getId()
+        ]
+
+    def test_running_it_again_changes_nothing(self, site_of_1005, setup_tool):
+        from ent.policy.upgrades.v1006 import online_services
+
+        portal = site_of_1005
+        with api.env.adopt_roles(["Manager"]):
+            setup_tool.upgradeProfile("ent.policy:default")
+            before = sorted(portal["dossiers"].objectIds()), portal["dossiers"]["aides"].get_local_roles()
+            online_services(None)
+        assert (sorted(portal["dossiers"].objectIds()), portal["dossiers"]["aides"].get_local_roles()) == before
