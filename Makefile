@@ -94,6 +94,7 @@ bench: $(STAMP)-test ## Benchmarks against plain Plone and local users in the sa
 	$(BIN)/python benchmarks/directory.py $(BENCH_ARGS_DIRECTORY)
 	$(BIN)/python benchmarks/feed.py $(BENCH_ARGS_FEED)
 	$(BIN)/python benchmarks/security.py $(BENCH_ARGS_SECURITY)
+	$(BIN)/python benchmarks/cases.py $(BENCH_ARGS_CASES)
 
 .PHONY: versions
 versions: buildout/versions.cfg ## Regenerate buildout's versions.cfg from constraints.txt
