@@ -200,3 +200,12 @@ class CaseAttachment(BrowserView):
         response.setHeader("Cache-Control", "private, no-store")
         response.setHeader("Content-Length", str(blob.getSize()))
         return stream_data(blob)
+
+
+class NoPloneHistory(BrowserView):
+    """Plone's history pages (`@@contenthistory`, `@@contenthistorypopup`,
+    `@@versions_history_form`, `@@history`), for a case: its page shows its history, where a
+    handler's step is the County's to the applicant; Plone's named the agent."""
+
+    def __call__(self):
+        raise NotFound(self.__name__)
