@@ -7,6 +7,7 @@ from dataclasses import field
 from urllib.parse import urlencode
 from urllib.parse import urlparse
 
+import datetime
 import requests
 
 
@@ -37,6 +38,10 @@ class Page:
 
 
 SCHOOL = "colleges/0310001h"
+#: The demo's open aid (ent.policy.demo_services), and the first case of its demo parent: the
+#: demo makes it at the site's creation, numbered in that year.
+OPEN_AID = "aides/aide-a-la-restauration-scolaire"
+FIRST_CASE = f"dossiers/aides/a-{datetime.date.today().year}-00001"
 
 PAGES = (
     Page("county-home"),
@@ -49,6 +54,14 @@ PAGES = (
     Page("login", "login"),
     Page("search", "@@search?SearchableText=collège"),
     Page("add-form", f"{SCHOOL}/actualites/++add++News Item", login="0310001h.principal"),
+    Page("aids", "aides"),
+    Page("aid", OPEN_AID),
+    Page("aid-form", f"{OPEN_AID}/formulaire", login="0310001h.parent"),
+    Page("case", FIRST_CASE, login="0310001h.parent"),
+    Page("case-screen", "dossiers/aides/@@cases", login="county.agent"),
+    Page("help-centre", "aide-formation"),
+    Page("faq", "aide-formation/questions-frequentes"),
+    Page("support-form", "aide-formation/demande-assistance", login="0310001h.teacher"),
 )
 
 
