@@ -21,6 +21,7 @@ from ent.policy.cases.model import decide
 from ent.policy.helpdesk import create_registration_form
 from plone import api
 from plone.dexterity.utils import createContentInContainer
+from Products.CMFCore.indexing import processQueue
 from zope.schema import getFieldsInOrder
 
 import datetime
@@ -82,3 +83,23 @@ def test_rest_get_of_forms_answers_and_keeps_registrations_to_their_readers(func
     assert "Camille Martin" not in plain.text and "Permission" not in plain.text
     editor = get(form.absolute_url(), EDITOR)
     assert editor.status_code == 200 and "Camille Martin" in editor.text
+
+
+def test_case_screen_offers_only_the_schools_of_cases_its_reader_handles(portal):
+    from ent.policy.cases.screen import school_options
+    from ent.policy.groups import COUNTY_ADMINS
+
+    make_accounts()
+    with api.env.adopt_roles(["Manager"]):
+        api.user.create(email="support@example.org", username="county.support", password=PASSWORD)
+        api.group.add_user(groupname=COUNTY_ADMINS, username="county.support")
+    source = make_source(portal)
+    with api.env.adopt_user(username=APPLICANT):
+        create_case("aid", source, api.user.get_current(), [("child", "Enfant", "Anne")], school="0310001H")
+        create_case("support", source, api.user.get_current(), [("subject", "Objet", "Aide")], school="0310003K")
+    # Indexed as at the end of the request that made them.
+    processQueue()
+    with api.env.adopt_user(username="county.support"):
+        assert [uai for uai, _name in school_options({}, ("support",))] == ["0310003K"]
+    with api.env.adopt_user(username=HANDLER):
+        assert [uai for uai, _name in school_options({}, ("aid",))] == ["0310001H"]

@@ -184,10 +184,17 @@ def source_options(kinds) -> list:
     return sorted(options, key=lambda option: option[1].lower())
 
 
-def school_options(titles) -> list:
-    """(UAI, name) of the schools cases name."""
+def school_options(titles, kinds=None) -> list:
+    """(UAI, name) of the schools the cases of `kinds` the reader may see name (the index's
+    values are every case's: a school would tell of a case of another kind)."""
     catalog = api.portal.get_tool("portal_catalog")
     values = [uai for uai in catalog.uniqueValuesFor("case_school") if uai]
+    if kinds is not None:
+        values = [
+            uai
+            for uai in values
+            if len(catalog(portal_type=CASE_TYPE, case_kind=list(kinds), case_school=uai))
+        ]
     return sorted(((uai, titles.get(uai, uai)) for uai in values), key=lambda option: option[1].lower())
 
 
@@ -315,7 +322,7 @@ class CasesView(BrowserView):
         return source_options(self.kinds)
 
     def school_options(self):
-        return school_options(self.titles)
+        return school_options(self.titles, self.kinds)
 
     def state_options(self):
         return [(state, state_title(state)) for state in STATES]
