@@ -263,7 +263,7 @@ class TestRefusedIsMissing:
             ("news", (None, OUTSIDER)),
             ("draft", (AUDIENCE,)),
             ("folder-child", (None,)),
-            ("case", (None, OUTSIDER)),
+            ("case", (OUTSIDER,)),  # anonymous: tests/cases/test_pages.py, and the news item here
         ],
     )
     def test_every_name_answers_as_missing(self, functional_portal_class, secrets, key, viewers):
