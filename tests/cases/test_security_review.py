@@ -14,6 +14,7 @@ from cases.conftest import EDITOR
 from cases.conftest import HANDLER
 from cases.conftest import make_accounts
 from cases.conftest import make_source
+from cases.conftest import OTHER_PARENT
 from cases.conftest import PASSWORD
 from collective.easyform.api import get_actions
 from ent.policy.cases.model import create_case
@@ -103,3 +104,31 @@ def test_case_screen_offers_only_the_schools_of_cases_its_reader_handles(portal)
         assert [uai for uai, _name in school_options({}, ("support",))] == ["0310003K"]
     with api.env.adopt_user(username=HANDLER):
         assert [uai for uai, _name in school_options({}, ("aid",))] == ["0310001H"]
+
+
+#: A refusal (the test layer sends a logged-in person to its "insufficient privileges" page).
+REFUSED = (302, 401, 403, 404)
+
+
+def refusal(url):
+    return requests.get(url, auth=(OTHER_PARENT, PASSWORD), allow_redirects=False, timeout=60)
+
+
+def test_case_folders_tell_nobody_else_how_many_cases_or_which(functional_portal):
+    """Any logged-in person views /dossiers/aides (to reach their own case); Zope published the
+    folder's `objectCount`, `hasObject`, `has_key` and `getObjectPosition` to them: the number
+    of cases, and whether a reference exists (True / nothing, 204 / 500)."""
+    make_accounts()
+    source = make_source(functional_portal)
+    with api.env.adopt_user(username=APPLICANT):
+        case = create_case("aid", source, api.user.get_current(), [("child", "Enfant", "Anne")])
+    transaction.commit()
+    folder = case.__parent__.absolute_url()
+    for path in ("objectCount", f"hasObject?id={case.getId()}", f"has_key?id={case.getId()}"):
+        seen = refusal(f"{folder}/{path}")
+        assert seen.status_code in REFUSED and seen.text not in ("1", "True"), path
+    existing = refusal(f"{folder}/getObjectPosition?id={case.getId()}")
+    missing = refusal(f"{folder}/getObjectPosition?id=a-1999-00001")
+    assert existing.status_code in REFUSED and existing.status_code == missing.status_code
+    # The handler, who lists the cases anyway, still may.
+    assert requests.get(f"{folder}/objectCount", auth=(HANDLER, PASSWORD), timeout=60).text == "1"

@@ -2,6 +2,8 @@
 
 from .interfaces import ICase
 from .interfaces import ICaseFolder
+from AccessControl import ClassSecurityInfo
+from AccessControl.class_init import InitializeClass
 from plone.dexterity.content import Container
 from plone.dexterity.content import Item
 from zope.interface import implementer
@@ -36,3 +38,11 @@ class CaseFolder(Container):
 
     #: The kind of case it holds ("" for `/dossiers` itself).
     case_kind = ""
+
+    security = ClassSecurityInfo()
+    # Anyone logged in views the folders (to reach their own case); Zope published these to
+    # them: how many cases there are, whether a reference exists. For the handlers only.
+    security.declareProtected("ent.policy: Handle cases", "objectCount", "hasObject", "has_key", "getObjectPosition")
+
+
+InitializeClass(CaseFolder)
