@@ -190,11 +190,7 @@ def school_options(titles, kinds=None) -> list:
     catalog = api.portal.get_tool("portal_catalog")
     values = [uai for uai in catalog.uniqueValuesFor("case_school") if uai]
     if kinds is not None:
-        values = [
-            uai
-            for uai in values
-            if len(catalog(portal_type=CASE_TYPE, case_kind=list(kinds), case_school=uai))
-        ]
+        values = [uai for uai in values if len(catalog(portal_type=CASE_TYPE, case_kind=list(kinds), case_school=uai))]
     return sorted(((uai, titles.get(uai, uai)) for uai in values), key=lambda option: option[1].lower())
 
 
