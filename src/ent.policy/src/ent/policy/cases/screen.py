@@ -275,6 +275,9 @@ class CasesView(BrowserView):
         if not self.kinds:
             # Anyone else finds no screen here, as for every refused page.
             raise NotFound("cases")
+        # The table of cases takes the page's whole width (no portlet columns).
+        self.request.set("disable_plone.leftcolumn", True)
+        self.request.set("disable_plone.rightcolumn", True)
         form = self.request.form
         # What the form shows and the links keep (a filter given twice is the query's 400).
         self.filters = {name: form[name].strip() for name in FILTERS if isinstance(form.get(name), str)}
