@@ -7,6 +7,7 @@ searches, when a form is shown to a parent: no PAS look-up per child.
 """
 
 from ent.policy.directory.config import current_config
+from ent.policy.directory.connection import bound_connection
 from ent.policy.directory.shape import DEACTIVATED
 from ent.policy.groups import school_of_group
 from typing import NamedTuple
@@ -29,21 +30,7 @@ class Child(NamedTuple):
 
 
 def _connect(config):
-    connection = ldap.initialize(config.uri)
-    connection.set_option(ldap.OPT_PROTOCOL_VERSION, 3)
-    connection.set_option(ldap.OPT_REFERRALS, 0)
-    connection.set_option(ldap.OPT_NETWORK_TIMEOUT, config.connect_timeout)
-    connection.set_option(ldap.OPT_TIMEOUT, TIMEOUT)
-    if config.ca_file:
-        connection.set_option(ldap.OPT_X_TLS_CACERTFILE, config.ca_file)
-    if config.ignore_cert:
-        connection.set_option(ldap.OPT_X_TLS_REQUIRE_CERT, ldap.OPT_X_TLS_NEVER)
-    if config.ca_file or config.ignore_cert:
-        connection.set_option(ldap.OPT_X_TLS_NEWCTX, 0)
-    if config.start_tls:
-        connection.start_tls_s()
-    connection.simple_bind_s(config.bind_dn, config.bind_password)
-    return connection
+    return bound_connection(config, TIMEOUT)
 
 
 def _first(entry, name):

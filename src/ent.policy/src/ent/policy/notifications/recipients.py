@@ -12,6 +12,7 @@ branch is ignored. Plone groups may hold groups: they are followed.
 """
 
 from ent.policy.directory.config import current_config as directory_config
+from ent.policy.directory.connection import bound_connection
 from ent.policy.directory.paging import paged_search
 from ent.policy.directory.shape import DEACTIVATED
 from typing import NamedTuple
@@ -69,22 +70,7 @@ class DirectoryGroups:
 
     def connect(self):
         if self.connection is None:
-            config = self.config
-            connection = ldap.initialize(config.uri)
-            connection.set_option(ldap.OPT_PROTOCOL_VERSION, 3)
-            connection.set_option(ldap.OPT_REFERRALS, 0)
-            connection.set_option(ldap.OPT_NETWORK_TIMEOUT, config.connect_timeout)
-            connection.set_option(ldap.OPT_TIMEOUT, OPERATION_TIMEOUT)
-            if config.ca_file:
-                connection.set_option(ldap.OPT_X_TLS_CACERTFILE, config.ca_file)
-            if config.ignore_cert:
-                connection.set_option(ldap.OPT_X_TLS_REQUIRE_CERT, ldap.OPT_X_TLS_NEVER)
-            if config.ca_file or config.ignore_cert:
-                connection.set_option(ldap.OPT_X_TLS_NEWCTX, 0)
-            if config.start_tls:
-                connection.start_tls_s()
-            connection.simple_bind_s(config.bind_dn, config.bind_password)
-            self.connection = connection
+            self.connection = bound_connection(self.config, OPERATION_TIMEOUT)
         return self.connection
 
     def close(self):
