@@ -64,3 +64,19 @@ def test_the_applicant_is_told_at_submission_and_at_each_decision(functional_por
     refusal = mails[-1].get_content()
     assert REASON in refusal and case.absolute_url() in refusal
     assert all(mail["To"] == f"Camille Martin <{APPLICANT}@example.org>" for mail in mails)
+
+
+def test_the_demos_cases_mail_nobody(cases_site, source, mail_dir):
+    """The demo's cases stand for past requests: made and decided in `unannounced`, they
+    stage no mail; the next real request does."""
+    from cases.conftest import staged
+    from ent.policy.cases.mails import unannounced
+
+    with unannounced(), api.env.adopt_user(username=APPLICANT):
+        case = create_case("aid", source, api.user.get_current(), [("child", "Enfant", "Léa")])
+    with unannounced(), api.env.adopt_user(username=HANDLER):
+        decide(case, "accept")
+    assert staged(mail_dir) == []
+    with api.env.adopt_user(username=APPLICANT):
+        create_case("aid", source, api.user.get_current(), [("child", "Enfant", "Théo")])
+    assert len(staged(mail_dir)) == 1

@@ -16,8 +16,10 @@ from ent.policy.notifications.store import get_store
 from ent.policy.notifications.store import record_batch
 from plone import api
 
+import contextlib
 import datetime
 import logging
+import threading
 import transaction
 
 
@@ -82,10 +84,24 @@ def _wake_sender(committed, *args):
         wake_sender()
 
 
+_unannounced = threading.local()
+
+
+@contextlib.contextmanager
+def unannounced():
+    """Cases made or decided inside this block mail nobody: the demo's, which stand for past
+    requests (as its news items announce nothing), not for requests of today."""
+    _unannounced.active = True
+    try:
+        yield
+    finally:
+        _unannounced.active = False
+
+
 def stage_mail(case, state, reason=""):
     """Stage the mail of `state` to the applicant in the current transaction; its name, or
-    None (no address, notifications off, no text for that state)."""
-    if state not in TEXTS or not case.applicant_email:
+    None (no address, notifications off, no text for that state, an unannounced block)."""
+    if state not in TEXTS or not case.applicant_email or getattr(_unannounced, "active", False):
         return None
     config = current_config()
     if not config.enabled:
