@@ -224,8 +224,8 @@ def measure_submissions(args, ent_parent, plain_admin, form_path, page_path, dea
                 started = time.perf_counter()
                 answer = plain_admin.http.post(action, data=values, timeout=300)
                 elapsed = time.perf_counter() - started
-                if answer.status_code != 200 or not answer.history or f"Page mesurée {index}" not in answer.text:
-                    raise BenchError(f"POST {action} (plain page save): status {answer.status_code}")
+                if answer.status_code != 200 or not answer.history or answer.history[0].status_code not in (302, 303):
+                    raise BenchError(f"POST {action} (plain page save): status {answer.status_code}, no redirect")
             if index >= args.warmup_posts:
                 timed[name].append(elapsed)
     figures["submissions"] = {name: summary_of(values) for name, values in timed.items()}
