@@ -1,0 +1,1 @@
+"""School sectoring: which collège serves an address (docs/sectoring.md)."""
