@@ -1,0 +1,72 @@
+"""GET /@sectoring?insee=&street=&number=: the collège serving an address, for anyone.
+
+Answers `{"school": {...}, "reason": ...}` when one collège serves the address, else
+`{"candidates": [{...}], "reason": ..., "contact": {...}}` (reasons: ent.policy.sectoring.
+index.SectoringIndex.lookup). A house number that is not one ("douze", "-3") is a 400 with a
+French message. `@sectoring-communes?q=` and `@sectoring-streets?insee=&q=` complete what a
+person types: JSON lists of at most 10.
+"""
+
+from ent.policy.i18n import _
+from ent.policy.sectoring.index import get_index
+from ent.policy.sectoring.index import SectoringIndex
+from ent.policy.sectoring.schools import county_contact
+from ent.policy.sectoring.schools import school_summary
+from plone.restapi.services import Service
+from zope.i18n import translate
+
+import re
+
+
+#: "12", "12 bis", "12B": the collège depends on the number only.
+HOUSE_NUMBER = re.compile(r"^(\d{1,5})\s*(?:bis|ter|quater|quinquies|[a-z])?$", re.IGNORECASE)
+LIMIT = 10
+
+
+def parse_number(text):
+    """The house number of `text` as an int, None when empty; ValueError when it is not one."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    match = HOUSE_NUMBER.match(text)
+    if match is None:
+        raise ValueError(text)
+    return int(match.group(1))
+
+
+def current_index(context):
+    """The portal's index, or an empty one before the first import (every commune unknown)."""
+    index = get_index(context)
+    return index if index is not None else SectoringIndex().finish()
+
+
+class SectoringGet(Service):
+    def reply(self):
+        form = self.request.form
+        try:
+            number = parse_number(form.get("number"))
+        except ValueError:
+            self.request.response.setStatus(400)
+            message = _(
+                "error_sectoring_number",
+                default="“${number}” is not a house number: write digits, such as 12 or 12 bis.",
+                mapping={"number": str(form.get("number", ""))[:40]},
+            )
+            return {"error": {"type": "BadRequest", "message": translate(message, context=self.request)}}
+        answer = current_index(self.context).lookup(form.get("insee", ""), form.get("street", ""), number)
+        school = school_summary(answer.uai) if answer.uai else None
+        if school is not None:
+            return {"school": school, "reason": answer.reason}
+        candidates = [summary for summary in map(school_summary, answer.candidates) if summary is not None]
+        return {"candidates": candidates, "reason": answer.reason, "contact": county_contact()}
+
+
+class CommunesGet(Service):
+    def reply(self):
+        return current_index(self.context).find_communes(self.request.form.get("q", ""), limit=LIMIT)
+
+
+class StreetsGet(Service):
+    def reply(self):
+        form = self.request.form
+        return current_index(self.context).find_streets(form.get("insee", ""), form.get("q", ""), limit=LIMIT)
