@@ -14,7 +14,7 @@ from support.schools_data import csv_bytes
 def test_demo_content(portal):
     with api.env.adopt_roles(["Manager"]):
         import_schools(portal["colleges"], csv_bytes(ASPET, AURIGNAC))
-        assert create_demo_content(portal) == 19
+        assert create_demo_content(portal) == 21
         assert create_demo_content(portal) == 0  # a second run creates nothing
     items = {brain.Title: brain for brain in api.content.find(portal_type=["News Item", "Event", "Announcement"])}
     welcome = items["Bienvenue sur l'ENT du Département"]

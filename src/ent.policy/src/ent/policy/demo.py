@@ -79,7 +79,7 @@ def news(folder, title, audience, description, days_ago, image=None, **fields):
     }
 
 
-def event(folder, title, audience, description, day, hours, days_ago):
+def event(folder, title, audience, description, day, hours, days_ago, **fields):
     start, end = hours
     return {
         "folder": folder,
@@ -88,7 +88,7 @@ def event(folder, title, audience, description, day, hours, days_ago):
         "audience": audience,
         "description": description,
         "published": days_ago,
-        "fields": {"start": wall_clock(day, start), "end": wall_clock(day, end)},
+        "fields": {"start": wall_clock(day, start), "end": wall_clock(day, end), **fields},
     }
 
 
@@ -148,6 +148,7 @@ def county_items():
             today + datetime.timedelta(days=30),
             (9, 18),
             2,
+            event_category=["culture"],
         ),
         event(
             "culture-loisirs",
@@ -157,6 +158,31 @@ def county_items():
             today - datetime.timedelta(days=20),
             (9, 17),
             40,
+            event_category=["orientation"],
+        ),
+        # Broadcasts: County events shown on the agenda of the schools they target.
+        event(
+            "culture-loisirs",
+            "Rencontres sportives des collèges",
+            ["public"],
+            "Athlétisme et sports collectifs : les collèges d'Aspet et d'Aurignac se rencontrent.",
+            today + datetime.timedelta(days=10),
+            (13, 17),
+            3,
+            event_category=["sport"],
+            location="Stade municipal d'Aspet",
+            audience_schools=list(DEMO_SCHOOLS),
+        ),
+        event(
+            "culture-loisirs",
+            "Atelier parents : les écrans et le sommeil",
+            ["parent"],
+            "Une soirée d'échanges avec une infirmière scolaire, pour les parents du collège.",
+            today + datetime.timedelta(days=7),
+            (18, 20),
+            2,
+            event_category=["sante", "citoyennete"],
+            audience_schools=[DEMO_SCHOOLS[0]],
         ),
     ]
 

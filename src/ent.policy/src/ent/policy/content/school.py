@@ -40,7 +40,8 @@ import re
 #: The sections of every school: id, title, portal type, default view.
 SECTIONS = (
     ("actualites", "Actualités", "ent-news"),
-    ("agenda", "Agenda", "event_listing"),
+    # The agenda page lists the school's events and the County's broadcasts (ent.policy.agenda).
+    ("agenda", "Agenda", "agenda"),
     ("documents", "Documents", "listing_view"),
     ("espaces", "Espaces collaboratifs", "listing_view"),
 )
