@@ -126,3 +126,32 @@ def test_multipart_upload_and_dry_run(url):
     body = response.json()
     assert (body["filename"], body["dry_run"], body["created"], body["stored"]) == ("carte-2026.csv", True, 4, False)
     assert get(url, "@sectoring-communes", q="toul").json() == []
+
+
+def test_command(url, tmp_path, capsys, monkeypatch):
+    from ent.server.commands.sectoring import main
+
+    monkeypatch.setenv("ENT_PASSWORD", PASSWORD)
+    lycee = row(
+        "31555", "TOULOUSE", "IMPASSE ALEXANDRE YERSIN", 1, 9999, "Tous les N°, de", "0310036W", name="Lycée Fermat"
+    )
+    good = tmp_path / "carte.csv"
+    good.write_bytes(official_file(*ROWS, lycee, encoding="cp1252"))
+    arguments = ["import", str(good), "--url", url, "--user", ADMIN]
+    assert main([*arguments, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "carte.csv: read as Latin-1 (Windows-1252)" in out
+    assert "dry run: would have created 4" in out
+    assert "not a collège of the portal: 0310036W Lycée Fermat (1 rows: line 6)" in out
+    assert get(url, "@sectoring-communes", q="toul").json() == []
+    assert main(arguments) == 0
+    assert "created 4" in capsys.readouterr().out
+    assert get(url, "@sectoring-streets", insee="31555", q="taur").json() == ["RUE DU TAUR"]
+
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(official_file(ROWS[0], row("31555", "TOULOUSE", "RUE X", 1, 20, "Tous les N°, de", "31555")))
+    assert main(["import", str(bad), "--url", url, "--user", ADMIN]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("bad.csv: read as UTF-8\nrefused, nothing imported: 1 row(s) rejected")
+    assert "  line 3: code_rne: '31555' is not a UAI" in out
+    assert main(["import", str(tmp_path / "missing.csv"), "--url", url, "--user", ADMIN]) == 2
