@@ -385,4 +385,6 @@ def _create_case_demo(portal):
 
 def create_services_demo(portal):
     """Create what does not exist yet of the services' demo; returns how many items."""
-    return create_help_demo(portal) + create_aid_demo(portal) + create_case_demo(portal)
+    from ent.policy.demo_projects import create_projects_demo
+
+    return create_help_demo(portal) + create_aid_demo(portal) + create_case_demo(portal) + create_projects_demo(portal)

@@ -20,6 +20,10 @@ COUNTY_EDITORS = "county-editors"
 COUNTY_ADMINS = "county-admins"
 #: The County's case handlers of local aid (ent.policy.cases).
 COUNTY_CASES = "county-cases"
+#: The County's managers of County projects: they handle the classes' registrations.
+COUNTY_PROJECTS = "county-projects"
+#: The school profiles that may register a class for a County project (a school's staff).
+SCHOOL_STAFF_PROFILES = ("teacher", "staff", "principal")
 
 PROFILE_TITLES = {
     "student": "Élèves",
@@ -82,6 +86,7 @@ def county_groups() -> dict:
     groups[COUNTY_EDITORS] = "Éditeurs du Département"
     groups[COUNTY_ADMINS] = "Administrateurs du Département"
     groups[COUNTY_CASES] = "Instructeurs des aides"
+    groups[COUNTY_PROJECTS] = "Gestionnaires des projets"
     return groups
 
 

@@ -8,6 +8,9 @@ from ent.policy.cases.model import ensure_case_folders
 from ent.policy.content.aid import ADD_PERMISSION as ADD_AID
 from ent.policy.content.aid import ADDERS as AID_ADDERS
 from ent.policy.content.aid import IAidsSection
+from ent.policy.content.project import ADD_PERMISSION as ADD_PROJECT
+from ent.policy.content.project import ADDERS as PROJECT_ADDERS
+from ent.policy.content.project import IProjectsSection
 from ent.policy.content.school import EDITOR_ROLES
 from ent.policy.content.school import MEMBER_ROLE
 from ent.policy.groups import COUNTY_ADMINS
@@ -35,6 +38,9 @@ SCHOOLS_FOLDER = "colleges"
 AIDS_FOLDER = "aides"
 #: The aids section's view (ent.policy.browser.aids).
 AIDS_VIEW = "aids"
+PROJECTS_FOLDER = "projets"
+#: The projects section's view (ent.policy.browser.projects).
+PROJECTS_VIEW = "projects"
 #: The County home (ent.policy.browser.home), the site root's view.
 COUNTY_HOME_VIEW = "ent-home"
 COUNTY_ADMIN_ROLES = ("Site Administrator",)
@@ -64,6 +70,20 @@ def setup_aids_section(portal):
         alsoProvides(section, IAidsSection)
     section.manage_permission(ADD_AID, list(AID_ADDERS), acquire=False)
     section.setLayout(AIDS_VIEW)
+    section.reindexObject(idxs=["object_provides"])
+
+
+def setup_projects_section(portal):
+    """Make `/projets` the projects section, as `/aides` for aids: projects are added there
+    only (`IProjectsSection`, `ent.policy: Add Project`), listed by `@@projects`.
+    Also for existing sites (upgrade)."""
+    section = portal.get(PROJECTS_FOLDER)
+    if section is None:
+        return
+    if not IProjectsSection.providedBy(section):
+        alsoProvides(section, IProjectsSection)
+    section.manage_permission(ADD_PROJECT, list(PROJECT_ADDERS), acquire=False)
+    section.setLayout(PROJECTS_VIEW)
     section.reindexObject(idxs=["object_provides"])
 
 
@@ -97,6 +117,7 @@ def create_structure(portal):
         )
         api.content.transition(obj=section, transition="publish")
     setup_aids_section(portal)
+    setup_projects_section(portal)
     # /culture-loisirs: the County's agenda (ent.policy.agenda).
     set_agenda_views(portal)
     set_county_home(portal)

@@ -4,7 +4,9 @@ Registered like easyform's own actions (`actions.zcml` there): an `ActionFactory
 action editor's "add" menu) and a supermodel `BaseHandler`, so that a form's actions model
 says `<field name="case" type="ent.policy.cases.action.CreateCase"><kind>aid</kind></field>`.
 Kind "aid": the form is an aid's (its parent); it refuses while the aid is not open, saying
-when. Kind "support": the help desk's request form, the source being the form itself.
+when. Kind "support": the help desk's request form, the source being the form itself. Kind
+"project": a project's registration form (`ent.policy.cases.projects.register`: school
+staff only, while the project is open and has places).
 Refusals are form errors (`FORM_ERROR_MARKER`): nothing is stored.
 """
 
@@ -18,6 +20,8 @@ from collective.easyform.api import is_file_data
 from collective.easyform.config import FORM_ERROR_MARKER
 from collective.easyform.interfaces import IAction
 from ent.policy.cases.errors import CaseRefused
+from ent.policy.cases.projects import form_project
+from ent.policy.cases.projects import register
 from ent.policy.content.aid import IAid
 from ent.policy.i18n import _
 from plone import api
@@ -49,7 +53,7 @@ class ICreateCase(IAction):
     kind = schema.Choice(
         title=_("label_case_action_kind", default="Type de dossier"),
         description=_(
-            "help_case_action_kind",
+            "help_case_action_kind_project",
             default="« aid » : une demande d'aide (le formulaire est celui d'une aide) ; "
             "« support » : une demande d'assistance.",
         ),
@@ -132,9 +136,16 @@ class CreateCase(Action):
             refused = closed_message(source)
             if refused:
                 return {FORM_ERROR_MARKER: refused}
+        elif kind == "project":
+            source = form_project(form)
+            if source is None:
+                return {FORM_ERROR_MARKER: "Ce formulaire n'appartient à aucun projet."}
         answers, attachments, school = answers_and_attachments(form, fields)
         try:
-            case = create_case(kind, source, api.user.get_current(), answers, attachments, school=school)
+            if kind == "project":
+                case = register(source, api.user.get_current(), answers, attachments, school=school)
+            else:
+                case = create_case(kind, source, api.user.get_current(), answers, attachments, school=school)
         except CaseRefused as refusal:
             return {FORM_ERROR_MARKER: str(refusal)}
         IAnnotations(request)[CREATED_CASE] = case

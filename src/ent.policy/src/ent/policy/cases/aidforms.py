@@ -17,7 +17,12 @@ from collective.easyform.serializer import SerializeToJson as EasyFormSerializer
 from ent.policy.cases.action import CreateCase
 from ent.policy.cases.action import CREATED_CASE
 from ent.policy.cases.action import form_aid
+from ent.policy.cases.projects import form_project
+from ent.policy.cases.projects import refusal as project_refusal
+from ent.policy.cases.projects import staff_school
 from ent.policy.content.aid import FORM_ID
+from ent.policy.content.project import CLOSED
+from ent.policy.content.project import Registration
 from ent.policy.directory.family import family_of
 from ent.policy.directory.family import NOBODY
 from pathlib import Path
@@ -153,6 +158,11 @@ class ApplicantDefaults(BrowserView):
         return self.children[0].id if len(self.children) == 1 else None
 
     @property
+    def staff_school(self):
+        # A school's staff member registering a class: their school, if they have one only.
+        return staff_school()
+
+    @property
     def school(self):
         uais = {child.uai for child in self.children if child.uai}
         return uais.pop() if len(uais) == 1 else None
@@ -165,13 +175,21 @@ class CaseForm(EasyFormForm):
     def update(self):
         self.window = None
         self.aid = form_aid(aq_inner(self.context))
+        self.project = form_project(aq_inner(self.context))
         if self.aid is not None:
             self.window = self.aid.window_state()
+        elif self.project is not None:
+            # Closed, not open yet, full, or not for this person: said, and no form.
+            self.window = self.project.registration_state()
+            refused = project_refusal(self.project) if self.window.is_open else None
+            if refused:
+                self.window = Registration(CLOSED, refused)
         super().update()
         case = IAnnotations(self.request).get(CREATED_CASE)
         if self.thanksPage and case is not None:
+            what = "inscription" if self.project is not None else "demande"
             self.thanksPrologue = (
-                '<p class="ent-case-created">Votre demande est enregistrée sous le numéro '
+                f'<p class="ent-case-created">Votre {what} est enregistrée sous le numéro '
                 f"<strong>{html.escape(case.reference)}</strong>. "
                 f'<a href="{html.escape(case.absolute_url())}">Suivre ce dossier</a> '
                 "(aussi dans Mon ENT, « Mes démarches »).</p>"
@@ -182,6 +200,8 @@ class CaseForm(EasyFormForm):
         # Which aid this is a request for, whatever the form's own title.
         if self.aid is not None and not self.thanksPage:
             return f"Demande — {self.aid.Title()}"
+        if self.project is not None and not self.thanksPage:
+            return f"Inscription — {self.project.Title()}"
         return super().label
 
 
@@ -212,8 +232,12 @@ class CaseFormView(EasyFormFormWrapper):
         return self.window is None or self.window.is_open or self.form_instance.thanksPage
 
     def aid_url(self):
-        aid = form_aid(aq_inner(self.context))
+        aid = form_aid(aq_inner(self.context)) or form_project(aq_inner(self.context))
         return aid.absolute_url() if aid is not None else api.portal.get().absolute_url()
+
+    @property
+    def is_project(self):
+        return form_project(aq_inner(self.context)) is not None
 
 
 def login_url(context):

@@ -16,6 +16,7 @@ from DateTime import DateTime
 from ent.policy.dates import local
 from ent.policy.groups import COUNTY_ADMINS
 from ent.policy.groups import COUNTY_CASES
+from ent.policy.groups import COUNTY_PROJECTS
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
 from plone import api
@@ -30,7 +31,7 @@ import json
 
 __all__ = ["CaseRefused", "ReasonRequired"]
 
-KINDS = ("aid", "support")
+KINDS = ("aid", "support", "project")
 STATES = ("received", "under_review", "accepted", "refused")
 CLOSED_STATES = ("accepted", "refused")
 STATE_TITLES = {
@@ -46,7 +47,11 @@ TRANSITION_TITLES = {
     "refuse": "Refuser",
     "reopen": "Rouvrir",
 }
-KIND_TITLES = {"aid": "Demande d'aide", "support": "Demande d'assistance"}
+KIND_TITLES = {
+    "aid": "Demande d'aide",
+    "support": "Demande d'assistance",
+    "project": "Inscription à un projet",
+}
 WORKFLOW = "ent_case_workflow"
 HANDLER_ROLE = "CaseHandler"
 HANDLE_PERMISSION = "ent.policy: Handle cases"
@@ -56,8 +61,9 @@ ROOT_TITLE = "Dossiers"
 FOLDERS = {
     "aid": ("aides", "Demandes d'aide", COUNTY_CASES),
     "support": ("assistance", "Demandes d'assistance", COUNTY_ADMINS),
+    "project": ("projets", "Inscriptions aux projets", COUNTY_PROJECTS),
 }
-PREFIXES = {"aid": "A", "support": "S"}
+PREFIXES = {"aid": "A", "support": "S", "project": "P"}
 #: A second identical request from the same person within this many seconds is refused.
 DUPLICATE_SECONDS = 60
 DUPLICATE_MESSAGE = (
@@ -71,7 +77,7 @@ FOLDER_VIEWERS = ("Authenticated", "Manager", HANDLER_ROLE)
 
 
 def cases_folder(kind, portal=None):
-    """The folder of the cases of `kind` ("aid" or "support")."""
+    """The folder of the cases of `kind` ("aid", "support" or "project")."""
     portal = portal or api.portal.get()
     return portal[ROOT][FOLDERS[check_kind(kind)][0]]
 
@@ -238,7 +244,11 @@ def state_of(case) -> str:
 def is_handler(kind_or_case, user=None) -> bool:
     """May `user` (the current one by default) decide cases of this kind, or this case?"""
     if isinstance(kind_or_case, str):
-        obj = cases_folder(kind_or_case)
+        try:
+            obj = cases_folder(kind_or_case)
+        except KeyError:
+            # A site not upgraded yet has no folder for a newer kind: nobody handles it there.
+            return False
     else:
         obj = kind_or_case
     if user is None:
