@@ -18,6 +18,7 @@ from ent.policy.groups import COUNTY_EDITORS
 from ent.policy.groups import county_groups
 from ent.policy.groups import ensure_groups
 from ent.policy.helpdesk import create_help_desk
+from ent.policy.sectoring.browser import setup_sectoring_section
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from zope.interface import alsoProvides
@@ -118,6 +119,8 @@ def create_structure(portal):
         api.content.transition(obj=section, transition="publish")
     setup_aids_section(portal)
     setup_projects_section(portal)
+    # /sectorisation: "Quel est mon collège ?" (ent.policy.sectoring.browser).
+    setup_sectoring_section(portal)
     # /culture-loisirs: the County's agenda (ent.policy.agenda).
     set_agenda_views(portal)
     set_county_home(portal)
