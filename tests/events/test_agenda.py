@@ -9,9 +9,12 @@ from conftest import own
 from conftest import view
 from ent.policy.agenda import AGENDA_VIEW
 from ent.policy.agenda import set_agenda_views
+from ent.policy.agenda import subscriber
+from ent.policy.agenda import SUBSCRIPTION_RING
 from ent.policy.agenda import subscription_token
 from ent.policy.categories import CATEGORIES
 from plone import api
+from plone.keyring.interfaces import IKeyManager
 from zExceptions import NotFound
 from zope.component import getUtility
 from zope.schema.interfaces import IVocabularyFactory
@@ -139,7 +142,12 @@ class TestICal:
         as_user(site, None)
         agenda = site["colleges"][own]["agenda"]
         token = subscription_token(f"{own}.teacher")
-        for forged in (f"{own}.parent:{token.rsplit(':', 1)[1]}", token[:-1] + "0", f"{own}.parent", "x"):
+        for forged in (
+            f"{own}.parent:{token.rsplit(':', 1)[1]}",
+            token[:-1] + ("1" if token.endswith("0") else "0"),
+            f"{own}.parent",
+            "x",
+        ):
             with pytest.raises(NotFound):
                 feed(agenda, token=forged)
         as_user(site, None)
@@ -151,3 +159,11 @@ class TestICal:
         as_user(site, f"{own}.parent")
         personal = agenda_page(agenda).cssselect(".ent-agenda-personal-url")[0].get("value")
         assert personal.endswith("?token=" + subscription_token(f"{own}.parent").replace(":", "%3A"))
+        # Plone's weekly rotation of its own keyring leaves subscriptions alone; rotating
+        # theirs revokes them.
+        token = subscription_token(f"{own}.parent")
+        keys = getUtility(IKeyManager)
+        keys.rotate("_system")
+        assert subscriber(token).getId() == f"{own}.parent"
+        keys.rotate(SUBSCRIPTION_RING)
+        assert subscriber(token) is None

@@ -20,6 +20,7 @@ from ent.policy.categories import CATEGORY_TITLES
 from ent.policy.content.school import containing_school
 from plone import api
 from plone.keyring.interfaces import IKeyManager
+from plone.keyring.keyring import Keyring
 from zope.component import getUtility
 
 import hashlib
@@ -99,23 +100,41 @@ def is_broadcast(brain, context) -> bool:
 # Personal subscriptions ------------------------------------------------------------
 
 
-def _signature(userid: str) -> str:
-    # The site's own secret (plone.keyring's system ring, which Plone's own tokens use): the
-    # token cannot be made without it, and renewing the ring revokes every subscription.
-    secret = getUtility(IKeyManager).secret()
+#: The keyring of the subscription tokens, our own: Plone rotates its `_system` ring every
+#: week (plone.protect), which would break every subscription.
+SUBSCRIPTION_RING = "ent.agenda"
+
+
+def ensure_subscription_ring():
+    """Create the keyring of the subscription tokens if it does not exist (setup, upgrade).
+    Rotating it (`getUtility(IKeyManager).rotate("ent.agenda")`) revokes every token."""
+    manager = getUtility(IKeyManager)
+    if SUBSCRIPTION_RING not in manager:
+        manager[SUBSCRIPTION_RING] = Keyring()
+        manager[SUBSCRIPTION_RING].fill()
+
+
+def _signature(userid: str) -> str | None:
+    manager = getUtility(IKeyManager)
+    if SUBSCRIPTION_RING not in manager:
+        return None  # a site not set up for subscriptions yet: no token is valid
+    secret = manager.secret(SUBSCRIPTION_RING)
     return hmac.new(secret.encode(), f"ent-agenda:{userid}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def subscription_token(userid: str) -> str:
-    """The secret of `userid`'s personal subscriptions (the same for every agenda)."""
-    return f"{userid}:{_signature(userid)}"
+def subscription_token(userid: str) -> str | None:
+    """The secret of `userid`'s personal subscriptions (the same for every agenda), None
+    when the site has no subscription keyring."""
+    signature = _signature(userid)
+    return f"{userid}:{signature}" if signature else None
 
 
 def subscriber(token: str):
     """The user a token stands for, or None (a wrong, altered or revoked token; a person no
     longer in the directory)."""
     userid, _sep, signature = (token or "").rpartition(":")
-    if not userid or not hmac.compare_digest(signature, _signature(userid)):
+    expected = _signature(userid) if userid else None
+    if not expected or not hmac.compare_digest(signature, expected):
         return None
     return api.user.get(userid=userid)
 
@@ -125,7 +144,9 @@ def subscriber(token: str):
 
 def set_agenda_views(portal):
     """The agenda page as the view of `/culture-loisirs` and of every school's agenda
-    (unless an administrator chose another view than Plone's event listing)."""
+    (unless an administrator chose another view than Plone's event listing), and the
+    keyring of the personal subscriptions."""
+    ensure_subscription_ring()
     section = portal.get(COUNTY_AGENDA)
     if section is not None and getattr(section.aq_base, "layout", None) in (None, "", "listing_view"):
         section.setLayout(AGENDA_VIEW)

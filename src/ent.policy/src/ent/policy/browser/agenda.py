@@ -136,7 +136,8 @@ class AgendaView(BrowserView):
         """The reader's own subscription address (with their secret token), None for anonymous."""
         if api.user.is_anonymous():
             return None
-        return self.ical_url(subscription_token(api.user.get_current().getId()))
+        token = subscription_token(api.user.get_current().getId())
+        return self.ical_url(token) if token else None
 
     def personal_webcal_url(self):
         url = self.personal_url()
