@@ -86,7 +86,7 @@ def test_a_bad_number_is_a_400_in_french(url, number):
 def test_completion(url):
     post_file(url, official_file(*ROWS))
     assert get(url, "@sectoring-communes", q="toul").json() == [
-        {"insee": "31555", "name": "TOULOUSE", "postal_code": "31000"}
+        {"insee": "31555", "name": "Toulouse", "postal_code": "31000"}
     ]
     assert [c["insee"] for c in get(url, "@sectoring-communes", q="31160").json()] == ["31020"]
     assert get(url, "@sectoring-streets", insee="31555", q="jaur").json() == ["ALLEE JEAN JAURES"]

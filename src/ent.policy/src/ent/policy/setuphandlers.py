@@ -38,11 +38,13 @@ def post_install_demo(context):
     from ent.policy.demo_services import create_services_demo
     from ent.policy.schools.importer import import_schools
     from ent.policy.schools.importer import PACKAGED_SCHOOLS
+    from ent.policy.sectoring.demo import create_sectoring_demo
     from ent.policy.structure import schools_folder
     from plone import api
 
     report = import_schools(schools_folder(), PACKAGED_SCHOOLS.read_bytes())
     logger.info("ent.policy demo: %s", report.summary())
+    logger.info("ent.policy demo: sectoring %s", create_sectoring_demo(api.portal.get()).summary())
     logger.info("ent.policy demo: %d news items, events and announcements", create_demo_content(api.portal.get()))
     logger.info("ent.policy demo: %d aids, cases and help pages", create_services_demo(api.portal.get()))
 

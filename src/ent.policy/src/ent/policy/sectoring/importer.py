@@ -135,7 +135,8 @@ def row_values(row) -> dict:
     insee = row["code_insee"].strip().upper()
     if not INSEE_CODE.match(insee):
         raise RowError(f"code_insee {insee!r} is not an INSEE code (5 characters, e.g. 31555)")
-    commune = row["com_name_upper"].strip() or row.get("libelle_commune", "").strip()
+    # The commune as people write it ("Bagnères-de-Luchon") when the file has it.
+    commune = row.get("libelle_commune", "").strip() or row["com_name_upper"].strip()
     if not commune:
         raise RowError("com_name_upper is empty")
     try:
