@@ -42,6 +42,8 @@ SCHOOL = "colleges/0310001h"
 #: demo makes it at the site's creation, numbered in that year.
 OPEN_AID = "aides/aide-a-la-restauration-scolaire"
 FIRST_CASE = f"dossiers/aides/a-{datetime.date.today().year}-00001"
+#: The demo's open County project (ent.policy.demo_projects).
+OPEN_PROJECT = "projets/collegiens-au-coeur-de-la-garonne"
 
 PAGES = (
     Page("county-home"),
@@ -62,6 +64,9 @@ PAGES = (
     Page("help-centre", "aide-formation"),
     Page("faq", "aide-formation/questions-frequentes"),
     Page("support-form", "aide-formation/demande-assistance", login="0310001h.teacher"),
+    Page("projects", "projets"),
+    Page("project", OPEN_PROJECT, login="0310001h.parent"),
+    Page("project-form", f"{OPEN_PROJECT}/inscription", login="0310001h.teacher"),
 )
 
 

@@ -5,7 +5,7 @@ Made through the paths of real use, as `ent.policy.demo_services` makes the aids
 projects by the County's editor `county.agent` (add form's path, the workflow's
 transition), the registration by `ent.policy.cases.projects.register` (what the form's
 "Créer un dossier" action calls). `county.agent` also manages the projects (group
-`county-projects`, a Plone group when the directory has none). The registration mails nobody:
+`county-projects`: the demo directory's, ent.server.ldif; a Plone group without a directory). The registration mails nobody:
 it stands for a past one. A site whose directory lacks the demo accounts gets the projects only.
 """
 
@@ -114,8 +114,13 @@ def create_projects_demo(portal):
     section = portal.get(PROJECTS_SECTION)
     if section is None or "Project" not in api.portal.get_tool("portal_types"):
         return 0
-    if api.user.get(username=PROJECT_MANAGER) is not None:
-        api.group.add_user(groupname=COUNTY_PROJECTS, username=PROJECT_MANAGER)
+    manager = api.user.get(username=PROJECT_MANAGER)
+    if manager is not None and COUNTY_PROJECTS not in manager.getGroups():
+        try:
+            api.group.add_user(groupname=COUNTY_PROJECTS, username=PROJECT_MANAGER)
+        except KeyError:
+            # The directory's group (ent.server.ldif puts county.agent in it): not Plone's to change.
+            logger.warning("demo: %s is not in the directory's group %s", PROJECT_MANAGER, COUNTY_PROJECTS)
     created = 0
     for spec in project_specs():
         if any(obj.Title() == spec["title"] for obj in section.objectValues()):

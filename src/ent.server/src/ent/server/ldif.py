@@ -1,7 +1,7 @@
 """The demo directory of docs/domain.md and the scale directory of the benchmarks, as LDIF.
 
 Demo: for every school of the data file, one account per profile named `{uai}.{profile}`
-(lower case), plus `county.agent` (county-editors, county-cases) and `county.admin` (county-admins);
+(lower case), plus `county.agent` (county-editors, county-cases, county-projects) and `county.admin` (county-admins);
 `{uai}.principal` is in `{uai}-editors`; `{uai}.parent` has `{uai}.student` as child
 (`seeAlso`). Every password is ENT_DEMO_PASSWORD (`demo`).
 Scale: the same shape with many accounts per profile (`{uai}.{profile}.{n}`).
@@ -16,6 +16,7 @@ from ent.policy.groups import COUNTY_CASES
 from ent.policy.groups import COUNTY_EDITORS
 from ent.policy.groups import county_group
 from ent.policy.groups import county_groups
+from ent.policy.groups import COUNTY_PROJECTS
 from ent.policy.groups import PROFILE_TITLES
 from ent.policy.groups import school_editors_group
 from ent.policy.groups import school_group
@@ -71,8 +72,9 @@ def directory_entries(shape, schools, counts, password, county_staff=0, numbered
         if admin_group:
             members[admin_group].add(dn)
         if uid == "county.agent":
-            # The demo's handler of aid cases (docs/domain.md).
+            # The demo's handler of aid cases (docs/domain.md) and manager of County projects.
             members[COUNTY_CASES].add(dn)
+            members[COUNTY_PROJECTS].add(dn)
     titles = county_groups()
     for uai, _ in schools:
         titles.update(school_groups(uai))

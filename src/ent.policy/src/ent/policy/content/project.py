@@ -39,7 +39,7 @@ ADDERS = ("Manager", "Site Administrator", "Contributor")
 FORM_ID = "inscription"
 #: Registrations while places are left (the window is open but the limit is reached).
 FULL = "full"
-STATE_LABELS = {OPEN: "Inscriptions ouvertes", UPCOMING: "À venir", CLOSED: "Clôturé", FULL: "Complet"}
+STATE_LABELS = {OPEN: "Ouvert", UPCOMING: "À venir", CLOSED: "Clôturé", FULL: "Complet"}
 #: The collège's levels.
 LEVELS = (("6e", "6e"), ("5e", "5e"), ("4e", "4e"), ("3e", "3e"))
 LEVELS_VOCABULARY = SimpleVocabulary([SimpleTerm(value, value, title) for value, title in LEVELS])
