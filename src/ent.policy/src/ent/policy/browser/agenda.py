@@ -32,7 +32,9 @@ ICAL_VIEW = "agenda.ics"
 
 
 def clock(moment) -> str:
-    return moment.strftime("%H h %M").replace(" h 00", " h")
+    """ "9 h", "18 h 30", with non-breaking spaces (a line never breaks before "h")."""
+    minutes = f"\u00a0{moment.minute:02d}" if moment.minute else ""
+    return f"{moment.hour}\u00a0h{minutes}"
 
 
 def day_text(moment) -> str:
