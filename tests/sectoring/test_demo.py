@@ -77,3 +77,7 @@ def test_address_street():
     assert demo.address_street("Quartier Fontagnères") == "QUARTIER FONTAGNERES"
     assert demo.address_street("") == ""
     assert street_key(demo.address_street("12 bis av. Jean Jaurès")) == "AVENUE JEAN JAURES"
+
+
+def test_toulouse_postal_code(index):
+    assert index.find_communes("toulouse") == [{"insee": "31555", "name": "Toulouse", "postal_code": "31000"}]

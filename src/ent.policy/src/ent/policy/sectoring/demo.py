@@ -15,6 +15,8 @@ import re
 
 
 TOULOUSE = "31555"
+#: Toulouse's collèges have CEDEX postal codes; its streets, the city's.
+TOULOUSE_POSTAL_CODE = "31000"
 FILENAME = "demo-sectorisation.csv"
 HEADER = (
     "code_postal;code_insee;com_name_upper;libelle_commune;type_et_libelle;no_de_voie_debut;no_de_voie_fin;"
@@ -126,6 +128,7 @@ def demo_rows(schools) -> list:
 
     def add(school, street, first, last, parity, uai):
         _uai, _title, insee, commune, postal_code, _address = school
+        postal_code = TOULOUSE_POSTAL_CODE if insee == TOULOUSE else postal_code
         rows.append(
             {
                 "code_postal": postal_code,
