@@ -8,7 +8,10 @@ endpoints `@sectoring-communes` and `@sectoring-streets`.
 """
 
 from ent.policy.i18n import _
+from ent.policy.sectoring.index import get_index
 from ent.policy.sectoring.normalize import commune_key
+from ent.policy.sectoring.schools import county_contact
+from ent.policy.sectoring.schools import school_summary
 from plone import api
 from Products.Five.browser import BrowserView
 from urllib.parse import urlencode
@@ -22,8 +25,6 @@ import re
 #: The section's view (its layout), set by `setup_sectoring_section`.
 LOOKUP_VIEW = "sectoring-lookup"
 SECTORING_FOLDER = "sectorisation"
-#: Where a family finds help when the page cannot answer (ent.policy.helpdesk).
-HELP_SECTION = "aide-formation"
 
 #: A house number as people write it: "12", "12 bis", "12B", "12 ter" (the collège depends on
 #: the number only).
@@ -62,22 +63,6 @@ def parse_number(text):
     if match is None:
         return None, False
     return int(match.group(1)), True
-
-
-def get_index():
-    # Imported late: S1's module may be absent while the page is being built, and the page then
-    # says that the sectoring is not available rather than failing.
-    try:
-        from ent.policy.sectoring.index import get_index as stored_index
-    except ImportError:
-        return None
-    return stored_index()
-
-
-def school_summary(uai):
-    from ent.policy.sectoring.schools import school_summary as summary
-
-    return summary(uai)
 
 
 def display_name(name) -> str:
@@ -165,7 +150,8 @@ class SectoringLookupView(BrowserView):
         if self.index_ is not None and self.asked and not self.errors:
             self.commune, self.commune_choices = resolve_commune(self.index_, self.commune_text, insee)
             if self.commune is not None:
-                self.commune_text = commune_label(self.commune)
+                # The name alone: the postal code only tells homonyms apart (choice links).
+                self.commune_text = display_name(self.commune["name"])
                 self.answer = self.index_.lookup(self.commune["insee"], self.street_text, number)
                 if self.answer.reason == "unknown-street" and self.street_text:
                     self.street_choices = self.index_.find_streets(
@@ -297,19 +283,12 @@ class SectoringLookupView(BrowserView):
 
     def contact(self):
         """Whom to contact: the County's contact details (its identity) and the help centre."""
-        try:
-            from ent.theme.identity.settings import setting
-        except ImportError:  # ent.theme absent: the help centre only
-            setting = lambda name, default=None: default  # noqa: E731
-        phone = setting("contact_phone", "") or ""
-        portal = api.portal.get()
-        help_section = portal.get(HELP_SECTION)
+        contact = county_contact()
+        phone = contact["phone"]
         return {
-            "email": setting("contact_email", "") or "",
-            "phone": phone,
+            **contact,
             "phone_link": "tel:" + "".join(c for c in phone if c.isdigit() or c == "+") if phone else "",
-            "address_lines": [line for line in (setting("contact_address", "") or "").splitlines() if line.strip()],
-            "help_url": help_section.absolute_url() if help_section is not None else "",
+            "address_lines": [line for line in contact["address"].splitlines() if line.strip()],
         }
 
     def portal_url(self):

@@ -89,9 +89,16 @@
         return text.length >= 2 && !known[commune.value] ? { q: text } : null;
       },
       function (found) {
+        // The name alone, with its postal code only when two communes found share it.
+        var names = {};
+        found.forEach(function (entry) {
+          var name = displayName(typeof entry === "string" ? entry : entry.name);
+          names[name] = (names[name] || 0) + 1;
+        });
         return found.map(function (entry) {
-          if (typeof entry === "string") return entry;
-          var label = communeLabel(entry);
+          if (typeof entry === "string") return displayName(entry);
+          var name = displayName(entry.name);
+          var label = names[name] > 1 ? communeLabel(entry) : name;
           known[label] = entry.insee;
           return label;
         });
