@@ -64,6 +64,8 @@ PAGES = (
     Page("help-centre", "aide-formation"),
     Page("faq", "aide-formation/questions-frequentes"),
     Page("support-form", "aide-formation/demande-assistance", login="0310001h.teacher"),
+    Page("county-agenda", "culture-loisirs"),
+    Page("agenda-parent", f"{SCHOOL}/agenda", login="0310001h.parent"),
     Page("projects", "projets"),
     Page("project", OPEN_PROJECT, login="0310001h.parent"),
     Page("project-form", f"{OPEN_PROJECT}/inscription", login="0310001h.teacher"),
