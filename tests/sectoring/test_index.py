@@ -106,3 +106,12 @@ def test_find_streets_by_any_word():
     assert index.find_streets("31042", "st jean") == ["RUE SAINT JEAN"]
     assert index.find_streets("31555", "nulle part") == []
     assert index.find_streets("00000", "jaures") == []
+
+
+def test_lookup_never_raises_for_odd_input():
+    index = sample_index()
+    assert index.lookup(["31555"], "rue du Taur", 1).reason == "unknown-commune"
+    assert index.lookup("31555", ["rue du Taur"], 1).reason == "unknown-street"
+    assert index.lookup("31555", "rue du Taur", "12").uai == B
+    assert index.lookup("31555", "-- ' --", -4).reason == "unknown-street"
+    assert index.find_communes("-'-") == []

@@ -198,6 +198,8 @@ class SectoringIndex(Persistent):
         if not text:
             return []
         wanted = commune_key(text)
+        if not wanted:
+            return []
         starts, contains = [], []
         for commune in self._communes.values():
             if (
@@ -234,9 +236,11 @@ class SectoringIndex(Persistent):
         - "out-of-range": no range of the street holds the number: the street's collèges;
         - "ambiguous": two collèges serve the address (overlapping rows): both.
         """
-        commune = self.commune(insee)
+        commune = self.commune(insee if isinstance(insee, str) else "")
         if commune is None:
             return Answer(None, (), "unknown-commune")
+        street = street if isinstance(street, str) else ""
+        number = number if isinstance(number, int) and number >= 0 else None
         key = street_key(street)
         ranges = commune.ranges(key) if key else ()
         if key and not ranges:

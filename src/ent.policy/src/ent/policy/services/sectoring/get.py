@@ -23,6 +23,12 @@ HOUSE_NUMBER = re.compile(r"^(\d{1,5})\s*(?:bis|ter|quater|quinquies|[a-z])?$", 
 LIMIT = 10
 
 
+def param(form, name):
+    """The parameter `name` as typed: a string (a repeated parameter is not one), bounded."""
+    value = form.get(name, "")
+    return value[:200] if isinstance(value, str) else ""
+
+
 def parse_number(text):
     """The house number of `text` as an int, None when empty; ValueError when it is not one."""
     text = (text or "").strip()
@@ -44,16 +50,16 @@ class SectoringGet(Service):
     def reply(self):
         form = self.request.form
         try:
-            number = parse_number(form.get("number"))
+            number = parse_number(param(form, "number"))
         except ValueError:
             self.request.response.setStatus(400)
             message = _(
                 "error_sectoring_number",
                 default="“${number}” is not a house number: write digits, such as 12 or 12 bis.",
-                mapping={"number": str(form.get("number", ""))[:40]},
+                mapping={"number": param(form, "number")[:40]},
             )
             return {"error": {"type": "BadRequest", "message": translate(message, context=self.request)}}
-        answer = current_index(self.context).lookup(form.get("insee", ""), form.get("street", ""), number)
+        answer = current_index(self.context).lookup(param(form, "insee"), param(form, "street"), number)
         school = school_summary(answer.uai) if answer.uai else None
         if school is not None:
             return {"school": school, "reason": answer.reason}
@@ -63,10 +69,10 @@ class SectoringGet(Service):
 
 class CommunesGet(Service):
     def reply(self):
-        return current_index(self.context).find_communes(self.request.form.get("q", ""), limit=LIMIT)
+        return current_index(self.context).find_communes(param(self.request.form, "q"), limit=LIMIT)
 
 
 class StreetsGet(Service):
     def reply(self):
         form = self.request.form
-        return current_index(self.context).find_streets(form.get("insee", ""), form.get("q", ""), limit=LIMIT)
+        return current_index(self.context).find_streets(param(form, "insee"), param(form, "q"), limit=LIMIT)
