@@ -65,6 +65,14 @@ def parse_number(text):
     return int(match.group(1)), True
 
 
+def form_text(form, name) -> str:
+    """One field of the query, stripped; the first one when a hand-made URL repeats it."""
+    value = form.get(name, "")
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else ""
+    return str(value).strip()[:200]
+
+
 def display_name(name) -> str:
     """A name the official file writes in capitals, as people read it: "SAINT-JEAN" →
     "Saint-Jean", "RUE DE LA POMME" → "Rue de la Pomme" (names in mixed case are kept)."""
@@ -119,10 +127,10 @@ class SectoringLookupView(BrowserView):
 
     def __call__(self):
         form = self.request.form
-        self.commune_text = str(form.get("commune", "")).strip()
-        self.street_text = str(form.get("street", "")).strip()
-        self.number_text = str(form.get("number", "")).strip()
-        insee = str(form.get("insee", "")).strip()
+        self.commune_text = form_text(form, "commune")
+        self.street_text = form_text(form, "street")
+        self.number_text = form_text(form, "number")
+        insee = form_text(form, "insee")
         self.asked = bool(self.commune_text or insee)
         self.errors = {}
         self.commune = None
