@@ -133,8 +133,10 @@ class TestLastPlace:
         (the counter on the project), and its retry, as the publisher would, is refused."""
         portal = functional_portal
         make_people(portal)
-        project_id = add_project(portal, limit=1).getId()
+        project = add_project(portal, limit=1)
+        project_id = project.getId()
         transaction.commit()
+        project_oid = project._p_oid
         db = portal._p_jar.db()
         site = getSite()
         managers = [transaction.TransactionManager() for _ in range(2)]
@@ -156,8 +158,10 @@ class TestLastPlace:
             attempt(0, "5e A")
             attempt(1, "5e B")
             managers[0].commit()
-            with pytest.raises(ConflictError):
+            with pytest.raises(ConflictError) as conflict:
                 managers[1].commit()
+            # On the project's counter (written first), not only on the cases' numbering.
+            assert conflict.value.oid == project_oid
             managers[1].abort()
             # The retry sees the first registration: the project is full.
             with pytest.raises(CaseRefused, match="complet"):
