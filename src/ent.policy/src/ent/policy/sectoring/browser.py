@@ -131,6 +131,8 @@ class SectoringLookupView(BrowserView):
         self.street_text = form_text(form, "street")
         self.number_text = form_text(form, "number")
         insee = form_text(form, "insee")
+        # A link with the INSEE code alone: the page names the commune by it if it is unknown.
+        self.commune_text = self.commune_text or insee
         self.asked = bool(self.commune_text or insee)
         self.errors = {}
         self.commune = None
