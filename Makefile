@@ -15,6 +15,10 @@ SYSTEM_PACKAGES := gcc libc6-dev libldap2-dev libsasl2-dev slapd ldap-utils
 DEBIAN_PYTHON_PACKAGES := python3-dev python3-venv
 TEST_SYSTEM_PACKAGES := memcached chromium chromium-driver
 
+# `make test` runs the tests on one worker per core (pytest-xdist); `make test TEST_WORKERS=0`
+# runs them in this process, one after the other.
+TEST_WORKERS ?= auto
+
 RUN_INPUTS := requirements.txt constraints.txt src/ent.policy/pyproject.toml src/ent.theme/pyproject.toml src/ent.server/pyproject.toml
 
 .PHONY: help
@@ -72,7 +76,7 @@ format: $(STAMP)-test ## Rewrite the code in the checked style (what `make lint`
 .PHONY: test
 test: lint ## Run every test (after `make lint`)
 	@scripts/system-packages.sh $(SYSTEM_PACKAGES) $(TEST_SYSTEM_PACKAGES)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The French catalogues (locales/ of ent.policy and ent.theme): the .mo files are committed so
 # that the test layers, which read no zope.conf, load them too; tests/portal/test_i18n.py

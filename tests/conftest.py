@@ -36,3 +36,14 @@ def browser():
     """A fresh headless Chromium (its own empty profile), closed after the test."""
     with chromium_driver() as driver:
         yield driver
+
+
+def pytest_collection_modifyitems(items):
+    """`make test` runs the suite on as many workers as the machine has cores (pytest-xdist,
+    `--dist loadgroup`). A worker takes a whole group: tests/portal is one (its package-scoped
+    demo instance starts once), every other module is one (its module-scoped instance or
+    directory starts once)."""
+    for item in items:
+        path = Path(str(item.path)).resolve().relative_to(PROJECT / "tests")
+        group = "portal" if path.parts[0] == "portal" else path.as_posix()
+        item.add_marker(pytest.mark.xdist_group(group))
