@@ -19,7 +19,7 @@ class TestInstall:
         assert IEntPolicyLayer in browser_layers
 
     def test_profile_version(self, setup_tool):
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1006",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1007",)
 
     @pytest.mark.parametrize("dependency", ["plone.restapi", "collective.easyform", "plone.app.contenttypes"])
     def test_dependencies_installed(self, installer, dependency):
@@ -306,7 +306,9 @@ class TestUpgradeTo1006:
 
         with api.env.adopt_roles(["Manager"]):  # as the administrator who runs upgrades
             setup_tool.upgradeProfile("ent.policy:default")
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1006",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == (
+            setup_tool.getVersionForProfile("ent.policy:default"),
+        )
         portal = site_of_1005
         types = api.portal.get_tool("portal_types")
         assert {"Aid", "Case", "CaseFolder"} <= set(types.objectIds())
@@ -336,3 +338,65 @@ class TestUpgradeTo1006:
             before = sorted(portal["dossiers"].objectIds()), portal["dossiers"]["aides"].get_local_roles()
             online_services(None)
         assert (sorted(portal["dossiers"].objectIds()), portal["dossiers"]["aides"].get_local_roles()) == before
+
+
+class TestUpgradeTo1007:
+    """1006 → 1007: the sectoring page, event categories and agendas, County projects."""
+
+    @pytest.fixture
+    def site_of_1006(self, portal, setup_tool):
+        """A site as 1006 left it: no Project type, permission, category index or column, no
+        county-projects group nor /dossiers/projets; the sections' views Plone's."""
+        from ent.policy.content.project import IProjectsSection
+        from ent.policy.sectoring.browser import ISectoringSection
+        from zope.interface import noLongerProvides
+
+        with api.env.adopt_roles(["Manager"]):
+            portal["dossiers"].manage_delObjects(["projets"])
+        api.group.delete(groupname="county-projects")
+        for section_id, marker in (("projets", IProjectsSection), ("sectorisation", ISectoringSection)):
+            noLongerProvides(portal[section_id], marker)
+            portal[section_id].setLayout("listing_view")
+        portal["culture-loisirs"].setLayout("listing_view")
+        api.portal.get_tool("portal_types").manage_delObjects(["Project"])
+        catalog = api.portal.get_tool("portal_catalog")
+        catalog.delIndex("event_category")
+        catalog.delColumn("event_category")
+        setup_tool.setLastVersionForProfile("ent.policy:default", "1006")
+        return portal
+
+    def test_the_site_gets_sectoring_agendas_and_projects(self, site_of_1006, setup_tool):
+        from ent.policy.content.project import IProjectsSection
+        from ent.policy.sectoring.browser import ISectoringSection
+
+        with api.env.adopt_roles(["Manager"]):
+            setup_tool.upgradeProfile("ent.policy:default")
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1007",)
+        portal = site_of_1006
+        assert "Project" in api.portal.get_tool("portal_types").objectIds()
+        assert api.portal.get_tool("portal_workflow").getChainForPortalType("Project") == ("ent_publication_workflow",)
+        assert IProjectsSection.providedBy(portal["projets"])
+        assert portal["projets"].getLayout() == "projects"
+        assert ISectoringSection.providedBy(portal["sectorisation"])
+        assert portal["sectorisation"].getLayout() == "sectoring-lookup"
+        assert portal["culture-loisirs"].getLayout() == "agenda"
+        assert "projets" in portal["dossiers"].objectIds()
+        assert api.group.get(groupname="county-projects") is not None
+        # and it works: an event with a category is found by it
+        with api.env.adopt_roles(["Manager"]):
+            event = api.content.create(container=portal["culture-loisirs"], type="Event", id="concert", title="Concert")
+        event.event_category = ["culture"]
+        event.reindexObject()
+        catalog = api.portal.get_tool("portal_catalog")
+        assert [b.getId for b in catalog.unrestrictedSearchResults(event_category="culture")] == ["concert"]
+
+    def test_running_it_again_changes_nothing(self, site_of_1006, setup_tool):
+        from ent.policy.upgrades.v1007 import sectoring_agendas_projects
+
+        portal = site_of_1006
+        with api.env.adopt_roles(["Manager"]):
+            setup_tool.upgradeProfile("ent.policy:default")
+            before = sorted(portal["dossiers"].objectIds()), portal["dossiers"]["projets"].get_local_roles()
+            sectoring_agendas_projects(None)
+        assert (sorted(portal["dossiers"].objectIds()), portal["dossiers"]["projets"].get_local_roles()) == before
+        assert portal["projets"].getLayout() == "projects"
