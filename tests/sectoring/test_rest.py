@@ -69,6 +69,11 @@ def test_import_then_lookup_for_anyone(url):
     assert answer["contact"]["help_url"].endswith("/aide-formation")
 
     assert get(url, "@sectoring", insee="31020", street="", number="").json()["school"]["uai"] == ASPET
+    # A parameter given twice is not a street: no error page either.
+    twice = requests.get(
+        f"{url}/@sectoring?insee=31555&street=a&street=b", headers={"Accept": "application/json"}, timeout=60
+    )
+    assert twice.status_code == 200 and twice.json()["reason"] == "unknown-street"
     unknown = get(url, "@sectoring", insee="99999", street="rue du Taur", number="1").json()
     assert (unknown["reason"], unknown["candidates"]) == ("unknown-commune", [])
 
