@@ -10,6 +10,7 @@ endpoints `@sectoring-communes` and `@sectoring-streets`.
 from ent.policy.i18n import _
 from ent.policy.sectoring.index import get_index
 from ent.policy.sectoring.normalize import commune_key
+from ent.policy.sectoring.normalize import house_number
 from ent.policy.sectoring.schools import county_contact
 from ent.policy.sectoring.schools import school_summary
 from plone import api
@@ -26,9 +27,6 @@ import re
 LOOKUP_VIEW = "sectoring-lookup"
 SECTORING_FOLDER = "sectorisation"
 
-#: A house number as people write it: "12", "12 bis", "12B", "12 ter" (the collège depends on
-#: the number only).
-HOUSE_NUMBER = re.compile(r"^\s*(\d{1,9})\s*(?:bis|ter|quater|quinquies|[a-z])?\s*$", re.IGNORECASE)
 STREET_WITH_NUMBER = re.compile(r"^\s*(\d{1,5}(?:\s*(?:bis|ter|quater)\b|[a-z](?=[\s,]))?)[\s,]+(\D.*)$", re.IGNORECASE)
 #: "Toulouse (31000)": a commune as the suggestions write it, with its postal code.
 COMMUNE_WITH_CODE = re.compile(r"^(.*?)\s*\((\d{5})\)\s*$")
@@ -56,13 +54,10 @@ def setup_sectoring_section(portal=None):
 
 def parse_number(text):
     """(number, ok): "12 bis" → (12, True), "" → (None, True), "douze" → (None, False)."""
-    text = (text or "").strip()
-    if not text:
-        return None, True
-    match = HOUSE_NUMBER.match(text)
-    if match is None:
+    try:
+        return house_number(text), True
+    except ValueError:
         return None, False
-    return int(match.group(1)), True
 
 
 def form_text(form, name) -> str:

@@ -76,3 +76,20 @@ def commune_key(text) -> str:
     """The key of a commune's name: `fold`, ST/STE → SAINT/SAINTE
     ("St-Gaudens" → "SAINT GAUDENS")."""
     return " ".join(_saints(fold(text).split()))
+
+
+#: A house number as people write it: "12", "12 bis", "12B", "12 ter" (the collège depends on
+#: the number only).
+HOUSE_NUMBER = re.compile(r"^\s*(\d{1,5})\s*(?:bis|ter|quater|quinquies|[a-z])?\s*$", re.IGNORECASE)
+
+
+def house_number(text):
+    """The house number of `text` as an int ("12 bis" → 12), None when empty; ValueError
+    when it is not one ("douze", "-3"). The page and `@sectoring` read numbers with it."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    match = HOUSE_NUMBER.match(text)
+    if match is None:
+        raise ValueError(text)
+    return int(match.group(1))

@@ -10,16 +10,13 @@ person types: JSON lists of at most 10.
 from ent.policy.i18n import _
 from ent.policy.sectoring.index import get_index
 from ent.policy.sectoring.index import SectoringIndex
+from ent.policy.sectoring.normalize import house_number
 from ent.policy.sectoring.schools import county_contact
 from ent.policy.sectoring.schools import school_summary
 from plone.restapi.services import Service
 from zope.i18n import translate
 
-import re
 
-
-#: "12", "12 bis", "12B": the collège depends on the number only.
-HOUSE_NUMBER = re.compile(r"^(\d{1,5})\s*(?:bis|ter|quater|quinquies|[a-z])?$", re.IGNORECASE)
 LIMIT = 10
 
 
@@ -27,17 +24,6 @@ def param(form, name):
     """The parameter `name` as typed: a string (a repeated parameter is not one), bounded."""
     value = form.get(name, "")
     return value[:200] if isinstance(value, str) else ""
-
-
-def parse_number(text):
-    """The house number of `text` as an int, None when empty; ValueError when it is not one."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    match = HOUSE_NUMBER.match(text)
-    if match is None:
-        raise ValueError(text)
-    return int(match.group(1))
 
 
 def current_index(context):
@@ -50,7 +36,7 @@ class SectoringGet(Service):
     def reply(self):
         form = self.request.form
         try:
-            number = parse_number(param(form, "number"))
+            number = house_number(param(form, "number"))
         except ValueError:
             self.request.response.setStatus(400)
             message = _(
