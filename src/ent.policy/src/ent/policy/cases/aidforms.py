@@ -17,6 +17,7 @@ from collective.easyform.serializer import SerializeToJson as EasyFormSerializer
 from ent.policy.cases.action import CreateCase
 from ent.policy.cases.action import CREATED_CASE
 from ent.policy.cases.action import form_aid
+from ent.policy.cases.formtemplate import create_form_from_template
 from ent.policy.cases.projects import form_project
 from ent.policy.cases.projects import refusal as project_refusal
 from ent.policy.cases.projects import staff_school
@@ -27,8 +28,6 @@ from ent.policy.directory.family import family_of
 from ent.policy.directory.family import NOBODY
 from pathlib import Path
 from plone import api
-from plone.app.textfield.value import RichTextValue
-from plone.dexterity.utils import createContentInContainer
 from plone.memoize.view import memoize
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
@@ -52,30 +51,10 @@ SUBMIT_LABEL = "Déposer ma demande"
 
 
 def create_aid_form(aid, event=None):
-    """Give a new aid its application form from the ready template (published: it is seen
-    only where its aid is, and its aid's state decides who sees it)."""
-    if FORM_ID in aid.objectIds():
-        return
-    form = createContentInContainer(
-        aid,
-        "EasyForm",
-        checkConstraints=False,
-        id=FORM_ID,
-        title=AID_FORM_TITLE,
-        description="",
-        fields_model=AID_FIELDS,
-        actions_model=AID_ACTIONS,
-        submitLabel=SUBMIT_LABEL,
-        thankstitle="Demande enregistrée",
-        thanksdescription="",
-        includeEmpties=False,
-        exclude_from_nav=True,
+    """Give a new aid its application form from the ready template."""
+    create_form_from_template(
+        aid, FORM_ID, AID_FORM_TITLE, AID_FIELDS, AID_ACTIONS, SUBMIT_LABEL, "Demande enregistrée"
     )
-    form.thanksPrologue = RichTextValue("", "text/html", "text/x-html-safe")
-    with api.env.adopt_roles(["Manager"]):
-        workflow = api.portal.get_tool("portal_workflow")
-        if "publish" in {t["id"] for t in workflow.getTransitionsFor(form)}:
-            workflow.doActionFor(form, "publish")
 
 
 def makes_cases(form) -> bool:

@@ -14,14 +14,13 @@ retry sees the other's case.
 from Acquisition import aq_inner
 from Acquisition import aq_parent
 from ent.policy.cases.errors import CaseRefused
+from ent.policy.cases.formtemplate import create_form_from_template
 from ent.policy.content.project import FORM_ID
 from ent.policy.content.project import IProject
 from ent.policy.groups import school_of_group
 from ent.policy.groups import SCHOOL_STAFF_PROFILES
 from pathlib import Path
 from plone import api
-from plone.app.textfield.value import RichTextValue
-from plone.dexterity.utils import createContentInContainer
 
 
 FORMS = Path(__file__).parent / "forms"
@@ -47,30 +46,10 @@ def form_project(form):
 
 
 def create_project_form(project, event=None):
-    """Give a new project its registration form from the ready template (published: its
-    project's state decides who sees it)."""
-    if FORM_ID in project.objectIds():
-        return
-    form = createContentInContainer(
-        project,
-        "EasyForm",
-        checkConstraints=False,
-        id=FORM_ID,
-        title=PROJECT_FORM_TITLE,
-        description="",
-        fields_model=PROJECT_FIELDS,
-        actions_model=PROJECT_ACTIONS,
-        submitLabel=SUBMIT_LABEL,
-        thankstitle="Inscription enregistrée",
-        thanksdescription="",
-        includeEmpties=False,
-        exclude_from_nav=True,
+    """Give a new project its registration form from the ready template."""
+    create_form_from_template(
+        project, FORM_ID, PROJECT_FORM_TITLE, PROJECT_FIELDS, PROJECT_ACTIONS, SUBMIT_LABEL, "Inscription enregistrée"
     )
-    form.thanksPrologue = RichTextValue("", "text/html", "text/x-html-safe")
-    with api.env.adopt_roles(["Manager"]):
-        workflow = api.portal.get_tool("portal_workflow")
-        if "publish" in {t["id"] for t in workflow.getTransitionsFor(form)}:
-            workflow.doActionFor(form, "publish")
 
 
 def count_registrations(project) -> int:
