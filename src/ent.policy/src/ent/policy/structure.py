@@ -19,6 +19,7 @@ from ent.policy.groups import county_groups
 from ent.policy.groups import ensure_groups
 from ent.policy.helpdesk import create_help_desk
 from ent.policy.sectoring.browser import setup_sectoring_section
+from ent.policy.workspaces.content import setup_spaces_sections
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from zope.interface import alsoProvides
@@ -119,6 +120,8 @@ def create_structure(portal):
         api.content.transition(obj=section, transition="publish")
     setup_aids_section(portal)
     setup_projects_section(portal)
+    # /espaces and the schools' `espaces`: where collaborative spaces are added.
+    setup_spaces_sections(portal)
     # /sectorisation: "Quel est mon collège ?" (ent.policy.sectoring.browser).
     setup_sectoring_section(portal)
     # /culture-loisirs: the County's agenda (ent.policy.agenda).

@@ -282,3 +282,9 @@ def setup_school(school, event=None):
         section = api.content.create(container=school, type="Folder", id=section_id, title=title)
         section.setLayout(layout)
         api.content.transition(obj=section, transition="publish")
+    # Its `espaces`: where the school's editors add collaborative spaces.
+    from ent.policy.workspaces.content import setup_spaces_section
+    from ent.policy.workspaces.content import SPACES_FOLDER
+
+    if SPACES_FOLDER in school.objectIds():
+        setup_spaces_section(school[SPACES_FOLDER])

@@ -1,0 +1,1 @@
+"""Collaborative spaces (issue 14): see docs/workspaces.md."""

@@ -1,0 +1,25 @@
+"""What happens when a space is added."""
+
+from ent.policy.workspaces.membership import MANAGER
+from ent.policy.workspaces.membership import roster
+from ent.policy.workspaces.membership import set_roster_entry
+from plone import api
+
+
+def space_added(space, event):
+    """The person who creates a space is its first manager; Plone's `Owner` role would
+    outlive their membership and reach everything inside, so it goes."""
+    creator = None
+    for principal_id, roles in list((space.__ac_local_roles__ or {}).items()):
+        if "Owner" in roles:
+            creator = creator or principal_id
+            rest = [r for r in roles if r != "Owner"]
+            if rest:
+                space.manage_setLocalRoles(principal_id, rest)
+            else:
+                space.manage_delLocalRoles([principal_id])
+    # The Zope administrator (no account of the site) is no member.
+    if creator and creator not in roster(space) and api.user.get(userid=creator) is not None:
+        set_roster_entry(space, creator, MANAGER, reindex=False)
+    # Being added, it has no content yet, and is indexed (queued) once added and named.
+    space.reindexObject()
