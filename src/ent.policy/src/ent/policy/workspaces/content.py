@@ -57,6 +57,8 @@ def setup_spaces_section(section):
     if not ISpacesSection.providedBy(section):
         alsoProvides(section, ISpacesSection)
     section.manage_permission(ADD_PERMISSION, list(ADDERS), acquire=False)
+    # Its page lists the reader's own spaces (workspaces.browser.SpacesFolderView).
+    section.setLayout("spaces_view")
     section.reindexObject(idxs=["object_provides"])
 
 

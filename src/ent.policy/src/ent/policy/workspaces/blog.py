@@ -1,0 +1,73 @@
+"""A space's blog and its comments (plone.app.discussion), moderated by the space's managers.
+
+Every new space gets a `blog` folder; its posts are News Items that take comments. Discussion is
+on for the site (registry: anonymous comments off, moderation on) but off for every type: only a
+post of a space's blog turns it on for itself (`allow_discussion`). Comments inside a space follow
+`ent_workspace_comment_workflow`: Plone's comment review with the space's managers
+(`WorkspaceManager`) as reviewers; a published comment acquires View from its post, so it is
+seen by the space's members only, in search too.
+"""
+
+from ent.policy.i18n import _
+from ent.policy.workspaces.content import containing_space
+from ent.policy.workspaces.content import in_space
+from plone import api
+from plone.app.discussion.interfaces import IComment
+from plone.base.interfaces import IWorkflowChain
+from Products.CMFCore.interfaces import IWorkflowTool
+from Products.CMFPlone.workflow import ToolWorkflowChain
+from zope.component import adapter
+from zope.i18n import translate
+from zope.interface import implementer
+
+
+BLOG_ID = "blog"
+POST_TYPE = "News Item"
+COMMENT_WORKFLOW = "ent_workspace_comment_workflow"
+
+
+def create_blog(space):
+    """The space's `blog` folder (its posts: News Items), made once."""
+    if BLOG_ID in space.objectIds():
+        return space[BLOG_ID]
+    with api.env.adopt_roles(["Manager"]):
+        blog = api.content.create(
+            container=space,
+            type="Folder",
+            id=BLOG_ID,
+            title=translate(_("title_space_blog", default="Blog"), context=api.env.getRequest()),
+            safe_id=False,
+        )
+    blog.setLayout("listing_view" if "listing_view" in blog.getAvailableLayouts() else blog.getLayout())
+    blog.setConstrainTypesMode(1)
+    blog.setLocallyAllowedTypes([POST_TYPE])
+    blog.setImmediatelyAddableTypes([POST_TYPE])
+    blog.reindexObject()
+    return blog
+
+
+def space_added(space, event):
+    create_blog(space)
+
+
+def is_post(item) -> bool:
+    """A News Item in a space's blog."""
+    space = containing_space(item)
+    if space is None or getattr(item, "portal_type", None) != POST_TYPE:
+        return False
+    blog = space.get(BLOG_ID)
+    return blog is not None and item.aq_parent.aq_base is blog.aq_base
+
+
+def post_added(item, event):
+    """A blog post takes comments; nothing else does."""
+    if is_post(item):
+        item.allow_discussion = True
+
+
+@adapter(IComment, IWorkflowTool)
+@implementer(IWorkflowChain)
+def comment_workflow_chain(comment, tool):
+    if in_space(comment):
+        return (COMMENT_WORKFLOW,)
+    return ToolWorkflowChain(comment, tool)
