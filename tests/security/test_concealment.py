@@ -125,6 +125,7 @@ def secrets(functional_portal_class):
     assert child.status_code == 201, child.text
     publish(url, f"{OWN_PATH}/documents/dossier-cache/page-cache", PRINCIPAL)
     case = own_case(portal)
+    space, in_space = own_space(url)
     return {
         "news": Secret(
             f"{OWN_PATH}/actualites/hippocampe-cache",
@@ -136,7 +137,30 @@ def secrets(functional_portal_class):
             ("Quiscale", "Toucan", "Gnou", folder.json()["UID"], child.json()["UID"]),
         ),
         "case": Secret(f"dossiers/aides/{case.getId()}", (case.reference, "Pangolin", case.UID())),
+        "space": Secret(
+            f"{OWN_PATH}/espaces/espace-cache/page-de-l-espace",
+            ("Okapi", "Tamanoir", "Narval", space["UID"], in_space["UID"]),
+        ),
     }
+
+
+def own_space(url):
+    """A collaborative space of PRINCIPAL (its manager: ent.policy.workspaces) holding a page
+    "for everyone": only the space's members see either."""
+    http = session(PRINCIPAL)
+    space = http.post(
+        f"{url}/{OWN_PATH}/espaces",
+        json={"@type": "Workspace", "id": "espace-cache", "title": "Espace Okapi", "description": "Tamanoir"},
+        timeout=60,
+    )
+    assert space.status_code == 201, space.text
+    page = http.post(
+        f"{url}/{OWN_PATH}/espaces/espace-cache",
+        json={"@type": "Document", "id": "page-de-l-espace", "title": "Page Narval", "audience": ["public"]},
+        timeout=60,
+    )
+    assert page.status_code == 201, page.text
+    return space.json(), page.json()
 
 
 def own_case(portal):
@@ -264,6 +288,8 @@ class TestRefusedIsMissing:
             ("draft", (AUDIENCE,)),
             ("folder-child", (None,)),
             ("case", (OUTSIDER,)),  # anonymous: tests/cases/test_pages.py, and the news item here
+            # A teacher of the space's school, not on its roster (anonymous: tests/workspaces).
+            ("space", (SAME_SCHOOL_OTHER_PROFILE,)),
         ],
     )
     def test_every_name_answers_as_missing(self, functional_portal_class, secrets, key, viewers):

@@ -47,6 +47,9 @@ def post_install_demo(context):
     logger.info("ent.policy demo: sectoring %s", create_sectoring_demo(api.portal.get()).summary())
     logger.info("ent.policy demo: %d news items, events and announcements", create_demo_content(api.portal.get()))
     logger.info("ent.policy demo: %d aids, cases and help pages", create_services_demo(api.portal.get()))
+    from ent.policy.workspaces.demo import create_spaces_demo
+
+    logger.info("ent.policy demo: %d collaborative spaces", len(create_spaces_demo(api.portal.get())))
 
 
 def uninstall(context):
