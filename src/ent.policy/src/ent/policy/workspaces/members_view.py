@@ -68,14 +68,14 @@ class WorkspaceMembersView(BrowserView):
             return _(
                 "workspace_member_added",
                 default="${name} was added as ${role}.",
-                mapping={"name": title, "role": role_title(role)},
+                mapping={"name": title, "role": role_title(role).lower()},
             )
         if action == "change":
             membership.set_role(self.context, principal_id, role)
             return _(
                 "workspace_member_changed",
                 default="${name} is now ${role}.",
-                mapping={"name": title, "role": role_title(role)},
+                mapping={"name": title, "role": role_title(role).lower()},
             )
         membership.remove_member(self.context, principal_id)
         return _("workspace_member_removed", default="${name} is no longer a member.", mapping={"name": title})
@@ -125,7 +125,7 @@ class WorkspaceMembersView(BrowserView):
                 "kind": found.kind,
                 "kind_title": translate(KIND_TITLES[found.kind], context=self.request),
                 "title": found.title,
-                "role_title": role_title(current[found.id]) if found.id in current else None,
+                "role_title": role_title(current[found.id]).lower() if found.id in current else None,
                 "key": f"found-{index}",
             }
             for index, found in enumerate(principals.search(self.query))
