@@ -1,12 +1,12 @@
 """The membership API (ent.policy.workspaces.membership): roles, directory groups as one
 entry, and every bad input refused with its French sentence, the roster unchanged."""
 
-from AccessControl import Unauthorized
 from conftest import COUNTY_EDITOR
 from conftest import make_space
 from ent.policy.workspaces import membership
 from ent.policy.workspaces.membership import MembershipRefused
 from plone import api
+from zExceptions import Unauthorized
 
 import pytest
 
@@ -26,6 +26,7 @@ def test_the_creator_manages_and_a_group_is_one_entry(space):
     assert [(m.id, m.kind, m.role) for m in listed] == [
         (COUNTY_EDITOR, "user", "manager"),
         (TEACHER, "user", "member"),
+        # By title, accents aside: "Éditeurs du Département" before "Tous — Agents (ATTEE)".
         ("county-editors", "group", "editor"),
         ("all-attee", "group", "member"),
     ]

@@ -13,6 +13,8 @@ from ent.policy.workspaces.content import WORKSPACE_TYPE
 from plone import api
 from typing import NamedTuple
 
+import unicodedata
+
 
 MEMBER = "member"
 EDITOR = "editor"
@@ -66,6 +68,11 @@ def _principal(principal_id):
     return None
 
 
+def _sortable(title: str) -> str:
+    """ "Éditeurs" sorts with "editeurs", not after "z"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", title.lower()) if not unicodedata.combining(c))
+
+
 def members(space) -> list:
     """The roster as `Member`s: managers first, then by title."""
     result = []
@@ -73,7 +80,7 @@ def members(space) -> list:
         found = _principal(principal_id)
         kind, title = found if found is not None else ("user", principal_id)
         result.append(Member(principal_id, kind, role, title))
-    result.sort(key=lambda m: (m.role != MANAGER, m.title.lower(), m.id))
+    result.sort(key=lambda m: (m.role != MANAGER, _sortable(m.title), m.id))
     return result
 
 
