@@ -61,3 +61,22 @@ def test_a_removed_member_loses_it_at_once(space):
     assert not found(ATTEE, portal_type="Workspace")
     assert membership.my_spaces(api.user.get(username=ATTEE)) == []
     assert not api.user.has_permission("View", user=api.user.get(username=ATTEE), obj=page)
+
+
+def test_a_page_moved_into_a_space_loses_its_former_rights(space):
+    with api.env.adopt_roles(["Manager"]):
+        page = api.content.create(
+            container=space.aq_parent.aq_parent["actualites"], type="Document", title="Menu", audience=["public"]
+        )
+        api.content.transition(obj=page, transition="publish")
+        with api.env.adopt_roles(["Anonymous"]):
+            assert api.user.has_permission("View", obj=page)
+        moved = api.content.move(source=page, target=space)
+    assert api.content.get_state(moved) == "space"
+    with api.env.adopt_roles(["Anonymous"]):
+        assert not api.user.has_permission("View", obj=moved)
+    assert not found(PARENT, SearchableText="Menu")
+    # And back out: the place's own workflow, from its first state (private).
+    with api.env.adopt_roles(["Manager"]):
+        back = api.content.move(source=moved, target=space.aq_parent.aq_parent["actualites"])
+    assert api.content.get_state(back) == "private"

@@ -1,5 +1,6 @@
 """What happens when a space is added."""
 
+from ent.policy.workspaces.content import containing_space
 from ent.policy.workspaces.membership import MANAGER
 from ent.policy.workspaces.membership import roster
 from ent.policy.workspaces.membership import set_roster_entry
@@ -23,3 +24,21 @@ def space_added(space, event):
         set_roster_entry(space, creator, MANAGER, reindex=False)
     # Being added, it has no content yet, and is indexed (queued) once added and named.
     space.reindexObject()
+
+
+def content_moved(obj, event):
+    """Content moved into or out of a space takes the workflow of its new place from its
+    initial state: its former rights (a page published for everyone, moved into a space)
+    must not stay on it. Copies get theirs when cloned (CMFCore); additions and removals are
+    no moves."""
+    if event.oldParent is None or event.newParent is None:
+        return
+    was_in = containing_space(event.oldParent) is not None
+    is_in = containing_space(event.newParent) is not None
+    if was_in == is_in:
+        return
+    # Zope dispatches the move to every item inside `obj` too: each restarts its own.
+    workflows = api.portal.get_tool("portal_workflow")
+    for workflow in workflows.getWorkflowsFor(obj):
+        workflow.notifyCreated(obj)
+    obj.reindexObject()
