@@ -171,9 +171,11 @@ def write_digest(work, start, end, stopping=lambda: False) -> tuple:
     if not entries:
         return 0, postponed
     groups = set().union(*(entry["groups"] for entry in entries))
+    named = set().union(*(entry.get("people", ()) for entry in entries))
     recipients = work.recipients_factory(work.site)
     try:
         by_group, people = recipients.members_by_group(groups)
+        people.update(recipients.people(named - set(people)))
     finally:
         recipients.close()
     preferences = PreferenceReader(work.site)
@@ -184,6 +186,8 @@ def write_digest(work, start, end, stopping=lambda: False) -> tuple:
         for group_id in entry["groups"]:
             for user_id in by_group.get(group_id, ()):
                 for_person.setdefault(user_id, set()).add(index)
+        for user_id in entry.get("people", ()):
+            for_person.setdefault(user_id, set()).add(index)
     day = datetime.date.fromtimestamp(end)
     work.outbox.ensure()
     txn = work.tm.get()

@@ -7,6 +7,7 @@ people use) and nothing else. `worker` does the rest, after the commit.
 """
 
 from .jobs import job_queued
+from .spaces import is_space_announcement
 from .store import get_store
 from .store import new_job_key
 from ent.policy.audience import PUBLISHED_STATES
@@ -31,8 +32,9 @@ def is_publication(event) -> bool:
 
 
 def queue_publication(obj, event):
-    """IAfterTransitionEvent of an item with an audience: queue a notification job."""
-    if not is_publication(event):
+    """IAfterTransitionEvent of an item with an audience: queue a notification job (for an
+    item of a collaborative space: at its creation, `spaces`)."""
+    if not is_publication(event) and not is_space_announcement(obj, event):
         return
     uid = IUUID(obj, None)
     if uid is None:

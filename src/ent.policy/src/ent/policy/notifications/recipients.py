@@ -238,6 +238,23 @@ class Recipients:
                     people[user_id] = person
         return by_group, people
 
+    def people(self, user_ids) -> dict:
+        """user id → Person, for people named one by one (a space's members): one directory
+        search per BATCH ids, PAS for those the directory does not know."""
+        user_ids = set(user_ids)
+        found = {}
+        if not user_ids:
+            return found
+        if self.directory.enabled:
+            for person in self.directory.people_by_id(user_ids).values():
+                if person.id in user_ids:
+                    found[person.id] = person
+        for user_id in user_ids - set(found):
+            person = self.plone.person(user_id)
+            if person is not None:
+                found[user_id] = person
+        return found
+
     def members_among(self, group_ids, candidates) -> dict:
         """user id → Person, for the `candidates` who belong to one of `group_ids`.
 

@@ -235,10 +235,11 @@ class SiteWork:
         entry = entry_for(obj, job)
         immediate = PreferenceReader(self.site).with_choice(IMMEDIATE_CHOICE)
         written = 0
-        if immediate and entry["groups"]:
+        if immediate and (entry["groups"] or entry.get("people")):
             recipients = self.recipients_factory(self.site)
             try:
                 people = recipients.members_among(entry["groups"], immediate)
+                people.update(recipients.people(set(entry.get("people", ())) & immediate))
             finally:
                 recipients.close()
             sender = mail_from(self.site, self.config)

@@ -7,10 +7,11 @@ catalogs as `Discussion Item` under the item they are on. A reader sees in the a
 what they may see in the space, nothing more.
 
 A person's last visit of a space is kept in one site-level store (an `OOBTree` keyed by
-`(user id, space UID)`, so that a person's spaces are one range of keys). A visit is
-recorded at most once every `VISIT_EVERY` seconds per person and space: a page view
-usually only reads the store, and the write it sometimes makes is marked as safe for
-plone.protect (it is the site's own bookkeeping, not a change the person asked for).
+`(user id, space UID)`, so that a person's spaces are one range of keys). A page view
+writes only when the space changed since the visit recorded: viewing a space where
+nothing happened reads the store (and one catalog entry) and writes nothing; a person
+writes once per change they see, never per page view. The write it sometimes makes is marked as safe for plone.protect (the site's own
+bookkeeping on a GET, not a change the person asked for).
 """
 
 from BTrees.OOBTree import OOBTree
@@ -28,8 +29,6 @@ import time
 
 
 KEY = "ent.policy.workspaces.activity"
-#: A visit is recorded at most this often (seconds) per person and space.
-VISIT_EVERY = 600
 #: "New" never reaches further back than this (seconds): a first visit, or one long ago,
 #: counts the last 30 days, not the whole history of the space.
 NEW_WINDOW = 30 * 24 * 3600
@@ -105,11 +104,12 @@ def _activity(brain) -> Activity:
     )
 
 
-def _query(path, uid, **extra) -> dict:
+def _query(path, **extra) -> dict:
     query = {
         "path": path,
-        # The space itself is where it all happens, not one of its changes.
-        "UID": {"not": uid},
+        # Items and comments: a folder's date moves whenever something is added to it (and
+        # the space itself is where it all happens), which says nothing new.
+        "is_folderish": False,
         "sort_on": "modified",
         "sort_order": "reverse",
     }
@@ -117,8 +117,8 @@ def _query(path, uid, **extra) -> dict:
     return query
 
 
-def _count_query(path, uid, **extra) -> dict:
-    query = _query(path, uid, **extra)
+def _count_query(path, **extra) -> dict:
+    query = _query(path, **extra)
     del query["sort_on"], query["sort_order"]
     return query
 
@@ -126,22 +126,22 @@ def _count_query(path, uid, **extra) -> dict:
 def latest(space, limit=10) -> list:
     """The `limit` latest changes and comments in `space`, newest first, as the current
     reader may see them."""
-    return _latest(_space_path(space), IUUID(space), limit)
+    return _latest(_space_path(space), limit)
 
 
-def _latest(path, uid, limit):
+def _latest(path, limit):
     catalog = api.portal.get_tool("portal_catalog")
-    brains = catalog(**_query(path, uid, sort_limit=limit))[:limit]
+    brains = catalog(**_query(path, sort_limit=limit))[:limit]
     return [_activity(brain) for brain in brains]
 
 
 def new_since(space, user, when) -> int:
     """How many items and comments of `space` the current reader may see were changed after
     `when` (epoch seconds or DateTime) by someone else than `user`."""
-    return _new_since(_space_path(space), IUUID(space), user, when)
+    return _new_since(_space_path(space), user, when)
 
 
-def _new_since(path, uid, user, when) -> int:
+def _new_since(path, user, when) -> int:
     when = when.timeTime() if isinstance(when, DateTime) else float(when)
     when = max(when, time.time() - NEW_WINDOW)
     catalog = api.portal.get_tool("portal_catalog")
@@ -149,10 +149,10 @@ def _new_since(path, uid, user, when) -> int:
     # The `modified` index counts in whole minutes: the minutes after the visit's are
     # counted by the index alone, the visit's own minute by the items' exact dates.
     next_minute = DateTime((int(when) // 60 + 1) * 60)
-    later = catalog(**_count_query(path, uid, modified={"query": next_minute, "range": "min"}, Creator=others))
+    later = catalog(**_count_query(path, modified={"query": next_minute, "range": "min"}, Creator=others))
     minute = DateTime(when)
     same_minute = catalog(
-        **_count_query(path, uid, modified={"query": [minute, minute], "range": "min:max"}, Creator=others)
+        **_count_query(path, modified={"query": [minute, minute], "range": "min:max"}, Creator=others)
     )
     return len(later) + sum(1 for brain in same_minute if brain.modified.timeTime() > when)
 
@@ -174,17 +174,23 @@ def visits_of(user=None, site=None) -> dict:
     return {uid: when for (_, uid), when in store.visits.items(min=(user_id, ""), max=(user_id, "\uffff"))}
 
 
-def record_visit(space, user=None, request=None, now=None) -> bool:
-    """Record that the person sees `space` now; write only if the last visit recorded is
-    older than VISIT_EVERY. Returns whether it wrote. Anonymous visits are not recorded."""
-    if api.user.is_anonymous() and user is None:
+def record_visit(space, user=None, request=None, now=None, newest=None) -> bool:
+    """Record that the person sees `space` now (its page). Writes only when something in
+    the space changed after the visit recorded (or none is): a page view of a space where
+    nothing happened since writes nothing, and a person writes at most once per change.
+    `newest`: the latest activity the page shows, if it has it. Returns whether it wrote.
+    Anonymous visits are not recorded."""
+    if user is None and api.user.is_anonymous():
         return False
     now = now if now is not None else time.time()
     key = (_user_id(user), IUUID(space))
     store = get_store()
-    if store is not None:
-        previous = store.visits.get(key)
-        if previous is not None and now - previous < VISIT_EVERY:
+    previous = store.visits.get(key) if store is not None else None
+    if previous is not None:
+        if newest is None:
+            found = latest(space, 1)
+            newest = found[0] if found else None
+        if newest is None or newest.when.timeTime() <= previous:
             return False
     store = get_store(create=True)
     store.visits[key] = now
@@ -221,12 +227,12 @@ def summaries(user=None, spaces=None) -> list:
     result = []
     for brain in brains:
         uid, path = brain.UID, brain.getPath()
-        newest = _latest(path, uid, 1)
+        newest = _latest(path, 1)
         visit = visits.get(uid)
         new = 0
         if newest:
             if visit is None or newest[0].when.timeTime() > visit:
-                new = _new_since(path, uid, user, visit or 0)
+                new = _new_since(path, user, visit or 0)
         result.append(
             SpaceSummary(
                 uid,
