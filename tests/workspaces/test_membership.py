@@ -117,3 +117,19 @@ def test_where_spaces_are_added_and_by_whom(space_site):
         api.content.create(container=school["espaces"], type="Workspace", title="Pas le droit")
     with api.env.adopt_user(username=COUNTY_EDITOR), pytest.raises((Unauthorized, ValueError)):
         api.content.create(container=space_site["actualites"], type="Workspace", title="Pas ici")
+
+
+def test_demo_spaces(space_site):
+    from ent.policy.workspaces.demo import create_spaces_demo
+
+    with api.env.adopt_roles(["Manager"]):
+        spaces = create_spaces_demo(space_site)
+        assert create_spaces_demo(space_site) == spaces  # made once
+    rosters = {space.Title(): {(m.id, m.role) for m in membership.members(space)} for space in spaces}
+    assert rosters == {
+        "Échange de recettes": {("all-attee", "member"), ("county-editors", "editor"), (COUNTY_EDITOR, "manager")},
+        "Direction des collèges": {("all-principal", "member"), ("all-county", "editor"), (COUNTY_EDITOR, "manager")},
+        "Salle des professeurs": {("0310001h-teacher", "member"), (PRINCIPAL, "manager")},
+    }
+    assert "/colleges/0310001h/espaces/" in "/".join(spaces[2].getPhysicalPath()) + "/"
+    assert [b.Title for b in membership.my_spaces(api.user.get(username=ATTEE))] == ["Échange de recettes"]
