@@ -33,6 +33,12 @@ class WorkspaceMembersView(BrowserView):
     """The list (managers first), the search, and the forms that change membership."""
 
     def __call__(self):
+        # A management screen: the whole width, no portlets; no content views nor content
+        # menu (a space's state offers no transition, and Plone's menu then writes an
+        # invalid `aria-expanded=""`), the personal bar stays.
+        self.request.set("disable_plone.leftcolumn", True)
+        self.request.set("disable_plone.rightcolumn", True)
+        self.request.set("disable_border", True)
         self.error = None
         self.query = self.request.form.get("q", "")
         if not isinstance(self.query, str):

@@ -34,7 +34,7 @@ def search(text, limit=LIMIT) -> list[Principal]:
     at most `limit`, groups first, then by title; [] for anything that is not a search."""
     if not is_search(text):
         return []
-    text = text.strip()
+    text = text.strip().rstrip("*")
     acl_users = api.portal.get_tool("acl_users")
     user_ids, group_ids = [], []
     # PAS ANDs the criteria of one call: one call per field, each bounded by the plugins.
@@ -42,7 +42,10 @@ def search(text, limit=LIMIT) -> list[Principal]:
         for info in acl_users.searchUsers(max_results=limit, **criteria):
             if info["id"] not in user_ids:
                 user_ids.append(info["id"])
-    for criteria in ({"id": text}, {"title": text}):
+    # The directory's people are searched by prefix (the plugin adds `*`), its groups only as
+    # given (pas.plugins.ldap's upstream search): ask for the prefix; Plone's own groups
+    # (the test sites') match by substring, without it.
+    for criteria in ({"id": f"{text}*"}, {"title": f"{text}*"}, {"id": text}, {"title": text}):
         for info in acl_users.searchGroups(max_results=limit, **criteria):
             if info["id"] not in group_ids and info["id"] not in SPECIAL_GROUPS:
                 group_ids.append(info["id"])
