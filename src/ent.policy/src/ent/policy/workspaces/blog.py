@@ -8,12 +8,19 @@ post of a space's blog turns it on for itself (`allow_discussion`). Comments ins
 seen by the space's members only, in search too.
 """
 
+from AccessControl import getSecurityManager
 from ent.policy.i18n import _
+from ent.policy.interfaces import IEntPolicyLayer
 from ent.policy.workspaces.content import containing_space
 from ent.policy.workspaces.content import in_space
 from plone import api
 from plone.app.discussion.interfaces import IComment
+from plone.app.discussion.interfaces import IConversation
 from plone.base.interfaces import IWorkflowChain
+from plone.base.interfaces.constrains import ENABLED
+from plone.base.interfaces.constrains import ISelectableConstrainTypes
+from plone.restapi.interfaces import ISerializeToJson
+from plone.restapi.serializer.discussion import ConversationSerializer
 from Products.CMFCore.interfaces import IWorkflowTool
 from Products.CMFPlone.workflow import ToolWorkflowChain
 from zope.component import adapter
@@ -38,10 +45,10 @@ def create_blog(space):
             title=translate(_("title_space_blog", default="Blog"), context=api.env.getRequest()),
             safe_id=False,
         )
-    blog.setLayout("listing_view" if "listing_view" in blog.getAvailableLayouts() else blog.getLayout())
-    blog.setConstrainTypesMode(1)
-    blog.setLocallyAllowedTypes([POST_TYPE])
-    blog.setImmediatelyAddableTypes([POST_TYPE])
+    constraints = ISelectableConstrainTypes(blog)
+    constraints.setConstrainTypesMode(ENABLED)
+    constraints.setLocallyAllowedTypes([POST_TYPE])
+    constraints.setImmediatelyAddableTypes([POST_TYPE])
     blog.reindexObject()
     return blog
 
@@ -71,3 +78,27 @@ def comment_workflow_chain(comment, tool):
     if in_space(comment):
         return (COMMENT_WORKFLOW,)
     return ToolWorkflowChain(comment, tool)
+
+
+class _ViewableComments:
+    """A conversation whose threads are the comments the reader may view."""
+
+    def __init__(self, conversation):
+        self._conversation = conversation
+
+    def getThreads(self, *args, **kwargs):
+        check = getSecurityManager().checkPermission
+        return (t for t in self._conversation.getThreads(*args, **kwargs) if check("View", t["comment"]))
+
+    def __getattr__(self, name):
+        return getattr(self._conversation, name)
+
+
+@implementer(ISerializeToJson)
+@adapter(IConversation, IEntPolicyLayer)
+class ViewableConversationSerializer(ConversationSerializer):
+    """REST `@comments` lists the comments the reader may view: plone.restapi lists them all,
+    a comment waiting for moderation included (Plone's own page shows it only to reviewers)."""
+
+    def __init__(self, context, request):
+        super().__init__(_ViewableComments(context), request)

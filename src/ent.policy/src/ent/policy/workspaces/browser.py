@@ -91,14 +91,17 @@ class WorkspaceView(BrowserView):
                 if blog is None or not brain.getPath().startswith("/".join(blog.getPhysicalPath()) + "/")
             ][:SHELF_SIZE]
             if items:
-                shelves.append({"title": title, "items": items})
+                shelves.append({"title": title, "entries": items})
         return shelves
 
     def activity(self):
         module = _activity()
         if module is None or not hasattr(module, "latest"):
             return []
-        return module.latest(self.context, limit=10)
+        entries = module.latest(self.context, limit=10)
+        # The member sees what is new: Mon ENT's count starts again from this visit (W4).
+        module.record_visit(self.context, newest=entries[0] if entries else None)
+        return entries
 
     def _entry(self, brain):
         return {
