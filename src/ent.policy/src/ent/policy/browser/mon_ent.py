@@ -68,6 +68,12 @@ class MonEntView(BrowserView):
         brains = api.portal.get_tool("portal_catalog")(**query)[:CASES_SHOWN]
         return [case_row(brain, self.titles) for brain in brains]
 
+    def my_spaces(self):
+        """ "Mes espaces": the person's spaces, what is new in each since the last visit."""
+        from ent.policy.workspaces.activity import summaries
+
+        return summaries()
+
     def aids_url(self):
         return f"{api.portal.get().absolute_url()}/aides"
 
