@@ -7,6 +7,7 @@ could open.
 """
 
 from ent.policy.dates import french_date
+from ent.policy.i18n import _
 from ent.policy.workspaces import membership
 from ent.policy.workspaces.blog import BLOG_ID
 from ent.policy.workspaces.content import ADD_PERMISSION
@@ -25,6 +26,11 @@ SHELVES = (
     ("News", ("News Item",)),
     ("Events", ("Event",)),
 )
+ACTIVITY_KINDS = {
+    "comment": _("activity_kind_comment", default="Comment"),
+    "created": _("activity_kind_created", default="New"),
+    "modified": _("activity_kind_modified", default="Changed"),
+}
 LATEST_POSTS = 5
 SHELF_SIZE = 10
 
@@ -85,10 +91,12 @@ class WorkspaceView(BrowserView):
                 sort_order="descending",
                 sort_limit=SHELF_SIZE,
             )
+            blog_path = "/".join(blog.getPhysicalPath()) if blog is not None else None
+            # The blog has its own section.
             items = [
                 self._entry(brain)
                 for brain in brains
-                if blog is None or not brain.getPath().startswith("/".join(blog.getPhysicalPath()) + "/")
+                if blog_path is None or not (brain.getPath() + "/").startswith(blog_path + "/")
             ][:SHELF_SIZE]
             if items:
                 shelves.append({"title": title, "entries": items})
