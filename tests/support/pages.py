@@ -110,3 +110,19 @@ def wait_for_editors(driver, timeout: int = 30):
         ),
         "the rich text editor did not start",
     )
+
+
+#: The members screen of a demo space, as its manager sees it (issue 14, ent.policy.workspaces.demo).
+PAGES += (
+    Page("workspace-members", "espaces/echange-de-recettes/@@workspace-members?q=0310001h", login="county.agent"),
+)
+
+#: Inside the demo's recipe exchange (issue 14, ent.policy.workspaces.browser and demo_posts): the
+#: space's page as a member (an ATTEE agent), its blog, a post with its comments, the espaces page.
+RECIPES = "espaces/echange-de-recettes"
+PAGES += (
+    Page("workspace", RECIPES, login="0310001h.attee"),
+    Page("workspace-blog", f"{RECIPES}/blog", login="0310001h.attee"),
+    Page("workspace-post", f"{RECIPES}/blog/hachis-parmentier-au-potiron", login="county.agent"),
+    Page("spaces", "espaces", login="county.agent"),
+)

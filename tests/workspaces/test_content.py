@@ -1,5 +1,7 @@
 """Inside a space: its blog, comments moderated by its managers, its pages, over HTTP."""
 
+from datetime import datetime
+from datetime import timedelta
 from ent.policy.workspaces import membership
 from ent.policy.workspaces.blog import BLOG_ID
 from plone import api
@@ -112,8 +114,30 @@ def test_a_comment_on_a_space_one_is_not_in_is_refused(space):
     assert comments(space[BLOG_ID]["hachis"]) == []
 
 
-def test_a_published_comment_stays_in_the_space(space):
+def test_a_published_comment_and_the_spaces_news_stay_in_the_space(space, functional_portal):
     post = space[BLOG_ID]["hachis"]
+    # News and events of the space: its members only, whatever audience the form was given.
+    with api.env.adopt_user(username=COOK):
+        api.content.create(container=space, type="News Item", id="fete", title="Fête des cuisines", audience=["public"])
+        api.content.create(
+            container=space,
+            type="Event",
+            id="atelier",
+            title="Atelier des cuisines",
+            start=datetime.now() + timedelta(days=3),
+            end=datetime.now() + timedelta(days=3, hours=2),
+            audience=["public"],
+        )
+    transaction.commit()
+    portal_url = functional_portal.absolute_url()
+    for login in (OUTSIDER, None):
+        for path in ("", "actualites", "@@ent-news", "culture-loisirs"):
+            listing = http(login).get(f"{portal_url}/{path}", timeout=60)
+            assert "des cuisines" not in listing.text, (login, path)
+        feed = http(login, json=True).get(f"{portal_url}/@search", params={"SearchableText": "cuisines"}, timeout=60)
+        assert feed.json()["items_total"] == 0
+    found = http(READER, json=True).get(f"{portal_url}/@search", params={"SearchableText": "cuisines"}, timeout=60)
+    assert found.json()["items_total"] == 2
     with api.env.adopt_user(username=COOK):
         http(COOK, json=True).post(f"{post.absolute_url()}/@comments", json={"text": "Ciboulette"}, timeout=60)
     transaction.begin()

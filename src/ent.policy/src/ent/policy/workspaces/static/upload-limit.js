@@ -39,7 +39,8 @@
       note.id = id;
       note.className = "invalid-feedback d-block ent-upload-limit";
       note.setAttribute("role", "alert");
-      input.insertAdjacentElement("afterend", note);
+      // After Plone's file widget as a whole (its input group would cut the text to one line).
+      (input.closest(".input-group") || input).insertAdjacentElement("afterend", note);
     }
     note.textContent = message;
     input.setAttribute("aria-invalid", "true");
