@@ -61,7 +61,7 @@ def comments(post):
     return [(c.author_username, c.text, api.content.get_state(obj=c)) for c in IConversation(post).getComments()]
 
 
-def test_a_new_space_has_a_blog_of_posts_that_take_comments(space, functional_portal):
+def check_the_blog_takes_comments_its_posts_only(space, functional_portal):
     blog = space[BLOG_ID]
     with api.env.adopt_user(username=COOK):
         assert [fti.getId() for fti in blog.allowedContentTypes()] == ["News Item"]
@@ -74,7 +74,8 @@ def test_a_new_space_has_a_blog_of_posts_that_take_comments(space, functional_po
     assert api.portal.get_registry_record(settings + "moderation_enabled") is True
 
 
-def test_a_members_comment_waits_for_a_manager(space):
+def test_a_new_spaces_blog_and_a_members_comment_waiting_for_a_manager(space, functional_portal):
+    check_the_blog_takes_comments_its_posts_only(space, functional_portal)
     post_url = space[BLOG_ID]["hachis"].absolute_url()
     added = http(OTHER_COOK, json=True).post(f"{post_url}/@comments", json={"text": "Testé mardi !"}, timeout=60)
     assert added.status_code == 204, added.text
@@ -98,7 +99,7 @@ def test_a_members_comment_waits_for_a_manager(space):
     assert [item["text"]["data"] for item in listed["items"]] == ["Testé mardi !"]
 
 
-def test_a_comment_on_a_space_one_is_not_in_is_refused(space):
+def check_a_comment_from_outside_is_refused(space):
     post_url = space[BLOG_ID]["hachis"].absolute_url()
     for login in (OUTSIDER, None):
         rest = http(login, json=True).post(f"{post_url}/@comments", json={"text": "Intrus"}, timeout=60)
@@ -156,7 +157,8 @@ def test_a_published_comment_and_the_spaces_news_stay_in_the_space(space, functi
     assert found.json()["items_total"] == 1
 
 
-def test_the_space_page_and_the_spaces_folder(space, functional_portal):
+def test_the_space_page_the_spaces_folder_and_comments_from_outside(space, functional_portal):
+    check_a_comment_from_outside_is_refused(space)
     url = space.absolute_url()
     page = http(COOK).get(url, timeout=60)
     assert page.status_code == 200

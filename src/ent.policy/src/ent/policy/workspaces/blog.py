@@ -53,6 +53,18 @@ def create_blog(space):
     return blog
 
 
+def setup_blogs(portal=None) -> int:
+    """A blog in every space that lacks one (upgrade 1008); returns how many were made."""
+    catalog = api.portal.get_tool("portal_catalog")
+    made = 0
+    for brain in catalog.unrestrictedSearchResults(portal_type="Workspace"):
+        space = brain._unrestrictedGetObject()
+        if BLOG_ID not in space.objectIds():
+            create_blog(space)
+            made += 1
+    return made
+
+
 def space_added(space, event):
     create_blog(space)
 
