@@ -14,6 +14,7 @@ from ent.policy.workspaces.content import ADD_PERMISSION
 from ent.policy.workspaces.content import WORKSPACE_TYPE
 from plone import api
 from plone.app.contentmenu.view import ContentMenuProvider
+from plone.app.layout.viewlets.common import ContentViewsViewlet
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 
@@ -155,7 +156,15 @@ class SpacesFolderView(BrowserView):
 
 
 class ContentMenu(ContentMenuProvider):
-    """Plone's toolbar menus, with no `aria-expanded=""` on a menu that opens nothing: a space's
-    one-state workflow shows its state as such a menu, which axe counts as invalid ARIA."""
+    """Plone's toolbar menus, with no `aria-expanded=""` on a menu that opens nothing (a space's
+    one-state workflow shows its state as such a menu: invalid ARIA for axe), and named by
+    `aria-label` (the collapsed toolbar hides their labels)."""
 
     index = ViewPageTemplateFile("templates/contentmenu.pt")
+
+
+class ContentViews(ContentViewsViewlet):
+    """The toolbar's view/edit/contents links, named also by `aria-label`: at a phone's width
+    the collapsed toolbar hides their labels and axe finds links without a name."""
+
+    menu_template = ViewPageTemplateFile("templates/contentviews_menu.pt")
