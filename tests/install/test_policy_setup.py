@@ -19,7 +19,7 @@ class TestInstall:
         assert IEntPolicyLayer in browser_layers
 
     def test_profile_version(self, setup_tool):
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1007",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1008",)
 
     @pytest.mark.parametrize("dependency", ["plone.restapi", "collective.easyform", "plone.app.contenttypes"])
     def test_dependencies_installed(self, installer, dependency):
@@ -371,7 +371,9 @@ class TestUpgradeTo1007:
 
         with api.env.adopt_roles(["Manager"]):
             setup_tool.upgradeProfile("ent.policy:default")
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1007",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == (
+            setup_tool.getVersionForProfile("ent.policy:default"),
+        )
         portal = site_of_1006
         assert "Project" in api.portal.get_tool("portal_types").objectIds()
         assert api.portal.get_tool("portal_workflow").getChainForPortalType("Project") == ("ent_publication_workflow",)
@@ -400,3 +402,65 @@ class TestUpgradeTo1007:
             sectoring_agendas_projects(None)
         assert (sorted(portal["dossiers"].objectIds()), portal["dossiers"]["projets"].get_local_roles()) == before
         assert portal["projets"].getLayout() == "projects"
+
+
+class TestUpgradeTo1008:
+    """1007 → 1008: collaborative spaces, comments."""
+
+    SETTINGS = "plone.app.discussion.interfaces.IDiscussionSettings."
+
+    @pytest.fixture
+    def site_of_1007(self, portal, setup_tool):
+        """A site as 1007 left it: no Workspace type, workflows, roles' permission or index;
+        the espaces folders plain; comments not moderated."""
+        from ent.policy.workspaces.content import ISpacesSection
+        from zope.interface import noLongerProvides
+
+        for section in (portal["espaces"], portal["colleges"]):
+            if section.getId() == "espaces":
+                noLongerProvides(section, ISpacesSection)
+                section.setLayout("listing_view")
+        api.portal.get_tool("portal_types").manage_delObjects(["Workspace"])
+        api.portal.get_tool("portal_workflow").manage_delObjects(
+            ["ent_workspace_workflow", "ent_workspace_content_workflow", "ent_workspace_comment_workflow"]
+        )
+        api.portal.get_tool("portal_catalog").delIndex("workspace_members")
+        api.portal.set_registry_record(self.SETTINGS + "moderation_enabled", False)
+        setup_tool.setLastVersionForProfile("ent.policy:default", "1007")
+        return portal
+
+    def test_the_site_gets_its_spaces(self, site_of_1007, setup_tool):
+        from ent.policy.workspaces.content import ISpacesSection
+        from ent.policy.workspaces.membership import add_member
+        from ent.policy.workspaces.membership import members
+        from plone.app.testing import TEST_USER_ID
+
+        with api.env.adopt_roles(["Manager"]):
+            setup_tool.upgradeProfile("ent.policy:default")
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1008",)
+        portal = site_of_1007
+        assert "Workspace" in api.portal.get_tool("portal_types").objectIds()
+        assert api.portal.get_tool("portal_workflow").getChainForPortalType("Workspace") == ("ent_workspace_workflow",)
+        assert "workspace_members" in api.portal.get_tool("portal_catalog").indexes()
+        assert ISpacesSection.providedBy(portal["espaces"])
+        assert portal["espaces"].getLayout() == "spaces_view"
+        assert api.portal.get_registry_record(self.SETTINGS + "moderation_enabled") is True
+        # and it works: a space is made with its blog, and takes a member
+        with api.env.adopt_roles(["Manager"]):
+            space = api.content.create(container=portal["espaces"], type="Workspace", id="cuisine", title="Cuisine")
+            add_member(space, "county-editors", "member")
+        assert "blog" in space.objectIds()
+        assert [(member.id, member.role) for member in members(space)] == [
+            (TEST_USER_ID, "manager"),
+            ("county-editors", "member"),
+        ]
+
+    def test_running_it_again_changes_nothing(self, site_of_1007, setup_tool):
+        from ent.policy.upgrades.v1008 import collaborative_spaces
+
+        portal = site_of_1007
+        with api.env.adopt_roles(["Manager"]):
+            setup_tool.upgradeProfile("ent.policy:default")
+            before = portal["espaces"].getLayout(), sorted(portal["espaces"].objectIds())
+            collaborative_spaces(None)
+        assert (portal["espaces"].getLayout(), sorted(portal["espaces"].objectIds())) == before
