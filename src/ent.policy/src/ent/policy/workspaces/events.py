@@ -1,5 +1,7 @@
-"""What happens when a space is added."""
+"""What happens when a space is added, and to what moves in or out of one."""
 
+from AccessControl import getSecurityManager
+from AccessControl import Unauthorized
 from ent.policy.workspaces.content import containing_space
 from ent.policy.workspaces.membership import MANAGER
 from ent.policy.workspaces.membership import roster
@@ -42,3 +44,17 @@ def content_moved(obj, event):
     for workflow in workflows.getWorkflowsFor(obj):
         workflow.notifyCreated(obj)
     obj.reindexObject()
+
+
+def guard_move(obj, event):
+    """Only who may delete an item of a space moves, renames or removes it. A member holds
+    `Delete objects` on the space itself (to delete their own items there), and Zope's
+    paste and REST `@move` accept that right on the parent alone: a member moved others'
+    posts (the whole blog) into a folder of their own, to delete it or move it into another
+    space. The item's own right decides (its author, the space's editors and managers)."""
+    if event.object is not obj or event.oldParent is None:
+        return  # an item inside what moves (checked once, at the top), or an addition
+    if containing_space(event.oldParent) is None:
+        return
+    if not getSecurityManager().checkPermission("Delete objects", obj):
+        raise Unauthorized(f"You may not move or remove {obj.getId()!r}.")
