@@ -10,7 +10,7 @@ from support.schools_data import csv_bytes
 import pytest
 
 
-#: The official file's header (../shared/data/carte-scolaire-format-sample.csv).
+#: The official file's header (tests/sectoring/data/carte-scolaire-format-sample.csv).
 HEADER = (
     "code_region;libelle_region;code_academie;libelle_academie;code_departement;libelle_departement_eleve;"
     "code_postal;code_insee;com_name_upper;lieu_dit;type_et_libelle;no_de_voie_debut;no_de_voie_fin;"
