@@ -4,6 +4,7 @@ must hold (docs/workspaces.md). Each test failed before its fix."""
 from AccessControl import Unauthorized
 from conftest import COUNTY_EDITOR
 from ent.policy.workspaces import membership
+from OFS.CopySupport import CopyError
 from plone import api
 
 import pytest
@@ -38,3 +39,31 @@ def test_a_member_may_not_move_what_others_wrote_out_of_its_place(space):
     # The space's editors and managers still arrange everything.
     with api.env.adopt_user(username=COUNTY_EDITOR):
         api.content.move(source=space[page.getId()], target=space["classeur"])
+
+
+def test_only_its_managers_delete_move_or_rename_a_space(space):
+    """The space's workflow gives `Delete objects` to its members (a container right, for
+    their own items there); with the same right on the `espaces` folder (the place's
+    editors), a plain member deleted, moved or renamed the whole space and everyone's work."""
+    api.user.create(email="redacteur@example.org", username="county.redacteur", password="secret-123456")
+    api.group.add_user(groupname="county-editors", username="county.redacteur")
+    with api.env.adopt_user(username=COUNTY_EDITOR):
+        membership.add_member(space, "county.redacteur", "member")
+        membership.add_member(space, "all-attee", "editor")
+    espaces = space.aq_parent
+    with api.env.adopt_user(username="county.redacteur"):
+        assert api.user.has_permission("Delete objects", obj=espaces)
+        with pytest.raises(Unauthorized):
+            api.content.delete(obj=space, check_linkintegrity=False)
+        with pytest.raises(Unauthorized):
+            api.content.rename(obj=space, new_id="a-moi")
+    with api.env.adopt_user(username=ATTEE):  # an editor of the space only: Zope refuses
+        with pytest.raises((Unauthorized, CopyError)):
+            api.content.rename(obj=space, new_id="a-moi")
+    assert space.getId() in espaces.objectIds()
+    # Its manager (an editor of the place) still may.
+    with api.env.adopt_user(username=COUNTY_EDITOR):
+        api.content.rename(obj=space, new_id="recettes")
+        api.content.delete(obj=espaces["recettes"], check_linkintegrity=False)
+    assert "recettes" not in espaces.objectIds()
+

@@ -3,6 +3,8 @@
 from AccessControl import getSecurityManager
 from AccessControl import Unauthorized
 from ent.policy.workspaces.content import containing_space
+from ent.policy.workspaces.content import IWorkspace
+from ent.policy.workspaces.membership import MANAGE_PERMISSION
 from ent.policy.workspaces.membership import MANAGER
 from ent.policy.workspaces.membership import roster
 from ent.policy.workspaces.membership import set_roster_entry
@@ -54,7 +56,13 @@ def guard_move(obj, event):
     space. The item's own right decides (its author, the space's editors and managers)."""
     if event.object is not obj or event.oldParent is None:
         return  # an item inside what moves (checked once, at the top), or an addition
-    if containing_space(event.oldParent) is None:
+    if IWorkspace.providedBy(obj):
+        # The space itself: its members hold `Delete objects` on it (see above), so the
+        # place's editors who are members only deleted or moved it: its managers decide.
+        needed = MANAGE_PERMISSION
+    elif containing_space(event.oldParent) is not None:
+        needed = "Delete objects"
+    else:
         return
-    if not getSecurityManager().checkPermission("Delete objects", obj):
+    if not getSecurityManager().checkPermission(needed, obj):
         raise Unauthorized(f"You may not move or remove {obj.getId()!r}.")
