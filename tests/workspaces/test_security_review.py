@@ -3,9 +3,13 @@ must hold (docs/workspaces.md). Each test failed before its fix."""
 
 from AccessControl import Unauthorized
 from conftest import COUNTY_EDITOR
+from ent.policy.interfaces import IEntPolicyLayer
 from ent.policy.workspaces import membership
 from OFS.CopySupport import CopyError
 from plone import api
+from zope.component import getMultiAdapter
+from zope.interface import alsoProvides
+from zope.publisher.interfaces import NotFound
 
 import pytest
 
@@ -67,3 +71,27 @@ def test_only_its_managers_delete_move_or_rename_a_space(space):
         api.content.delete(obj=espaces["recettes"], check_linkintegrity=False)
     assert "recettes" not in espaces.objectIds()
 
+
+def test_redirect_to_uuid_is_missing_for_outsiders(space):
+    """plone.app.uuid's `@@redirect-to-uuid/<UID>` (public) redirected anyone, anonymous
+    included, to the address of any item: a post's id (its title) in a space went out."""
+    with api.env.adopt_user(username=COUNTY_EDITOR):
+        membership.add_member(space, "all-attee", "member")
+        post = api.content.create(container=space["blog"], type="News Item", title="Hachis du jeudi")
+    request = space.REQUEST
+    alsoProvides(request, IEntPolicyLayer)
+
+    def redirect(uid):
+        view = getMultiAdapter((api.portal.get(), request), name="redirect-to-uuid")
+        view.publishTraverse(request, uid)
+        request.response.setHeader("Location", "")
+        view()
+        return request.response.getHeader("Location")
+
+    for login in (None, "0310001h.parent"):
+        with api.env.adopt_user(username=login) if login else api.env.adopt_roles(["Anonymous"]):
+            for uid in (post.UID(), "0" * 32):  # as for an unknown UID
+                with pytest.raises(NotFound):
+                    redirect(uid)
+    with api.env.adopt_user(username=ATTEE):
+        assert redirect(post.UID()) == post.absolute_url()

@@ -11,11 +11,13 @@ leaves the link and the image as they were written (`resolveuid/<UID>`, which an
 
 from plone import api
 from plone.app.textfield.transform import PortalTransformsTransformer
+from plone.app.uuid.browser import RedirectToUUIDView
 from plone.app.uuid.utils import uuidToObject
 from plone.outputfilters.browser.resolveuid import ResolveUIDView
 from plone.outputfilters.filters.resolveuid_and_caption import appendix_re
 from plone.outputfilters.filters.resolveuid_and_caption import ResolveUIDAndCaptionFilter
 from zExceptions import NotFound
+from zope.publisher.interfaces import NotFound as UUIDNotFound
 
 import re
 
@@ -40,6 +42,16 @@ class ReaderResolveUIDView(ResolveUIDView):
         if visible_target(self.uuid) is None:
             # The same exception and message as an unknown UID: one cannot tell them apart.
             raise NotFound("The link you followed is broken")
+        return super().__call__()
+
+
+class ReaderRedirectToUUIDView(RedirectToUUIDView):
+    """`@@redirect-to-uuid/<UID>` (plone.app.uuid, public): it redirected anyone to the
+    address of any item (a space's post: its id, from its title); as unknown otherwise."""
+
+    def __call__(self):
+        if self.uuid is not None and visible_target(self.uuid) is None:
+            raise UUIDNotFound(self, self.uuid)  # what plone.app.uuid raises for an unknown one
         return super().__call__()
 
 
