@@ -8,6 +8,7 @@ up (as a dead process cleans nothing). Mail is delivered to a real SMTP server.
 """
 
 from DateTime import DateTime
+from datetime import datetime
 from ent.policy.notifications import outbox as outbox_module
 from ent.policy.notifications import worker as worker_module
 from ent.policy.notifications.digest import request_digest
@@ -29,9 +30,11 @@ import sys
 import textwrap
 import time
 import transaction
+import zoneinfo
 
 
 DAY = 24 * 3600
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 PARENT = "0310001h.parent@example.org"  # chose immediate
 PARENT2 = "0310001h.parent2@example.org"  # the default: the digest
 
@@ -105,7 +108,8 @@ class TestEffectiveDate:
         assert recipients_of(deliver(outbox, smtp)) == [PARENT]
         (mail,) = smtp.to(PARENT)
         assert mail["Subject"] == "[Collège Armand Latour] Voyage à Barcelone"
-        assert DateTime(tomorrow).strftime("%d/%m/%Y") in body(mail)  # published on its date
+        # published on its date, as the site's readers count days (Europe/Paris)
+        assert datetime.fromtimestamp(tomorrow, PARIS).strftime("%d/%m/%Y") in body(mail)
         run_worker(db, config, clock=lambda: tomorrow + 600)
         assert outbox.pending() == []  # once
         digest_now(site, db, config, lambda: tomorrow + 3600)

@@ -127,7 +127,8 @@ class TestMalformedForm:
     def test_form(self, instance, data):
         started = time.monotonic()
         session, response = form_login(instance, data)
-        assert time.monotonic() - started < 5
+        # An answer, not a hang (the bound is loose: the tests share a loaded machine).
+        assert time.monotonic() - started < 30
         assert response.status_code == 200
         assert "__ac" not in session.cookies
         assert 'name="__ac_password"' in response.text  # the form again, with its error
