@@ -11,6 +11,7 @@ from ent.policy.workspaces.blog import POST_TYPE
 from plone import api
 from plone.app.discussion.interfaces import IConversation
 from plone.app.textfield.value import RichTextValue
+from plone.dexterity.utils import createContentInContainer
 from zope.component import createObject
 
 
@@ -90,9 +91,12 @@ def add_demo_posts(spaces):
             if spec["title"] in titles:
                 continue
             with _as(spec["author"]):
-                post = api.content.create(
-                    container=blog,
-                    type=POST_TYPE,
+                # As the add form does: the id chosen from the title before the post is
+                # added, so it is catalogued (and announced) once, at its address
+                # (api.content.create adds it under a temporary id, then renames it).
+                post = createContentInContainer(
+                    blog,
+                    POST_TYPE,
                     title=spec["title"],
                     description=spec["description"],
                     text=RichTextValue(spec["text"], "text/html", "text/x-html-safe"),
