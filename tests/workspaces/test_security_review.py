@@ -95,3 +95,20 @@ def test_redirect_to_uuid_is_missing_for_outsiders(space):
                     redirect(uid)
     with api.env.adopt_user(username=ATTEE):
         assert redirect(post.UID()) == post.absolute_url()
+
+
+def test_no_sharing_page_inside_a_space(space):
+    """The roster alone gives rights in a space; Plone's sharing page gave its `Owner` (any
+    member, on what they add) a search of the whole directory (pupils and parents of every
+    school, with their logins) and roles that mean nothing there."""
+    with api.env.adopt_user(username=COUNTY_EDITOR):
+        membership.add_member(space, "all-attee", "member")
+    with api.env.adopt_user(username=ATTEE):
+        mine = api.content.create(container=space, type="Folder", title="Mon classeur")
+        for item in (mine, space):
+            for permission in ("Sharing page: Delegate roles", "Change local roles"):
+                assert not api.user.has_permission(permission, obj=item), (item, permission)
+            with pytest.raises(Unauthorized):
+                item.restrictedTraverse("@@sharing")
+    with api.env.adopt_roles(["Site Administrator"]):
+        assert api.user.has_permission("Sharing page: Delegate roles", obj=mine)
