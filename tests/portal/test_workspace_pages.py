@@ -2,6 +2,7 @@
 member, its manager and an outsider, the signed recipe posts with their comments, the espaces
 page, and the upload limit said at the file field before anything is sent."""
 
+from lxml import html as lxml_html
 from support.pages import log_in
 from support.pages import RECIPES
 
@@ -20,6 +21,12 @@ def test_the_space_as_a_member_its_manager_and_an_outsider(demo):
     for text in ("Échange de recettes", "Hachis parmentier au potiron", "Lentilles corail", "Votre rôle : Membre"):
         assert text in page.text
     assert "Gérer les membres" not in page.text
+    # The latest activity says what happened in French.
+    badges = {
+        b.text_content().strip()
+        for b in lxml_html.fromstring(page.text).cssselect("#ent-space-activity-title ~ ul .badge")
+    }
+    assert badges and badges <= {"Nouveau", "Modifié", "Commentaire"}, badges
     managed = demo.session(MANAGER).get(f"{demo.url}/{RECIPES}", timeout=60).text
     assert "Gérer les membres" in managed and "@@workspace-members" in managed
     for login in (OUTSIDER, None):

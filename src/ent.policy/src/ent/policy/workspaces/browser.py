@@ -8,6 +8,7 @@ could open.
 
 from ent.policy.dates import french_date
 from ent.policy.i18n import _
+from ent.policy.workspaces import activity
 from ent.policy.workspaces import membership
 from ent.policy.workspaces.blog import BLOG_ID
 from ent.policy.workspaces.content import ADD_PERMISSION
@@ -17,8 +18,7 @@ from plone.app.contentmenu.view import ContentMenuProvider
 from plone.app.layout.viewlets.common import ContentViewsViewlet
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
-
-import importlib
+from zope.i18n import translate
 
 
 #: What a space's page shows of its content, in this order: (title, portal types).
@@ -36,14 +36,6 @@ ACTIVITY_KINDS = {
 }
 LATEST_POSTS = 5
 SHELF_SIZE = 10
-
-
-def _activity():
-    """W4's `workspaces.activity`, when it is there (the page shows no activity without it)."""
-    try:
-        return importlib.import_module("ent.policy.workspaces.activity")
-    except ImportError:
-        return None
 
 
 class WorkspaceView(BrowserView):
@@ -106,13 +98,13 @@ class WorkspaceView(BrowserView):
         return shelves
 
     def activity(self):
-        module = _activity()
-        if module is None or not hasattr(module, "latest"):
-            return []
-        entries = module.latest(self.context, limit=10)
-        # The member sees what is new: Mon ENT's count starts again from this visit (W4).
-        module.record_visit(self.context, newest=entries[0] if entries else None)
-        return entries
+        entries = activity.latest(self.context, limit=10)
+        # The member sees what is new: Mon ENT's count starts again from this visit.
+        activity.record_visit(self.context, newest=entries[0] if entries else None)
+        return [
+            {**entry._asdict(), "kind": translate(ACTIVITY_KINDS[entry.kind], context=self.request)}
+            for entry in entries
+        ]
 
     def _entry(self, brain):
         return {
