@@ -172,3 +172,13 @@ def test_the_space_page_the_spaces_folder_and_comments_from_outside(space, funct
     assert listing.status_code == 200 and "Échange de recettes" not in listing.text
     assert "Créer un espace" in http(MANAGER).get(spaces, timeout=60).text
     assert "Créer un espace" not in listing.text
+
+
+def test_the_add_form_inside_a_space_offers_no_audience(space, functional_portal):
+    """Inside a space its roster decides who sees an item: the add form asks for no audience
+    (outside a space it does)."""
+    inside = http(COOK).get(f"{space[BLOG_ID].absolute_url()}/++add++News Item", timeout=60)
+    assert inside.status_code == 200 and 'name="form.widgets.IDublinCore.title"' in inside.text
+    assert "form.widgets.IAudience.audience" not in inside.text
+    outside = http("county.agent").get(f"{functional_portal['actualites'].absolute_url()}/++add++News Item", timeout=60)
+    assert "form.widgets.IAudience.audience" in outside.text

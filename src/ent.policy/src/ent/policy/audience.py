@@ -310,6 +310,14 @@ class AudienceFormExtender(FormExtender):
                 self.move("audience_schools", after="audience", prefix="IAudience", relative_prefix="IAudience")
         if containing_school(self.context) is not None:
             self.remove("audience_schools", prefix="IAudience")
+        from ent.policy.workspaces.content import containing_space
+
+        if containing_space(self.context) is not None:
+            # Inside a space its roster alone decides who sees what (workspaces.workflow):
+            # an audience would promise what the space does not do.
+            for name in ("audience", "audience_schools"):
+                if f"IAudience.{name}" in self.form.fields:
+                    self.remove(name, prefix="IAudience")
 
 
 @implementer(IFieldSerializer)
