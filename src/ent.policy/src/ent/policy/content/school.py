@@ -43,7 +43,8 @@ SECTIONS = (
     # The agenda page lists the school's events and the County's broadcasts (ent.policy.agenda).
     ("agenda", "Agenda", "agenda"),
     ("documents", "Documents", "listing_view"),
-    ("espaces", "Espaces collaboratifs", "listing_view"),
+    # The spaces page lists the reader's own spaces (ent.policy.workspaces.browser).
+    ("espaces", "Espaces collaboratifs", "spaces_view"),
 )
 #: Local roles of a school's editors inside the school: add, edit, review and publish,
 #: and share (Plone lets Editors delegate the sharing roles).
