@@ -1,8 +1,8 @@
 """The demo's collaborative spaces (issue 14): the cooks' recipe exchange, the principals'
 space with the County, and a space for a school's teachers. Only for ENT_DEMO sites."""
 
-from contextlib import nullcontext
 from ent.policy.content.school import find_school_by_uai
+from ent.policy.demo import as_user
 from ent.policy.groups import COUNTY_EDITORS
 from ent.policy.groups import county_group
 from ent.policy.groups import school_group
@@ -73,8 +73,7 @@ def create_spaces_demo(portal):
             # real one is: its creator, signed by them; the admin who installs the demo when
             # the directory lacks them (the test layer).
             editor = "county.agent" if uai is None else f"{uai.lower()}.principal"
-            maker = api.env.adopt_user(username=editor) if api.user.get(username=editor) else nullcontext()
-            with maker, api.env.adopt_roles(["Manager"]):
+            with as_user(editor), api.env.adopt_roles(["Manager"]):
                 space = api.content.create(
                     container=folder, type=WORKSPACE_TYPE, id=space_id, title=title, description=description
                 )
