@@ -9,9 +9,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.ent
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-# Debian packages: to build python-ldap, the local directory (slapd), and a virtualenv with
+# Debian packages: to build python-ldap and psycopg2, the local directory (slapd), the private
+# PostgreSQL of ENT_STORAGE=relstorage, and a virtualenv with
 # Debian's Python; the tests also start a real memcached.
-SYSTEM_PACKAGES := gcc libc6-dev libldap2-dev libsasl2-dev slapd ldap-utils
+SYSTEM_PACKAGES := gcc libc6-dev libldap2-dev libsasl2-dev slapd ldap-utils postgresql libpq-dev
 DEBIAN_PYTHON_PACKAGES := python3-dev python3-venv
 TEST_SYSTEM_PACKAGES := memcached chromium chromium-driver
 
