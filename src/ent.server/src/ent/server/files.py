@@ -52,6 +52,9 @@ def template_values(settings: Settings) -> dict:
         # waitress refuses a body of this size or more: one byte above the limit.
         "max_request_body_size": settings.max_upload_mb * 1024 * 1024 + 1,
     }
+    from ent.server.services.storage import storage_values
+
+    values.update(storage_values(settings))
     storage_template = settings.templates / "storage" / f"{settings.storage}.conf.in"
     values["storage"] = render(storage_template.read_text(encoding="utf-8"), values)
     return values

@@ -55,6 +55,12 @@ class Settings:
     #: URLs) and X-Forwarded-For (the visitor's address: log-in throttling, access log)
     #: waitress believes (commands.instance.proxy_settings).
     trusted_proxy: str | None = None
+    #: ENT_STORAGE=relstorage: the PostgreSQL to use (libpq's DSN); None: a private one in
+    #: var/postgresql (ent.server.services.postgresql).
+    relstorage_dsn: str | None = field(repr=False, default=None)
+    #: ENT_STORAGE=zeo: the ZEO server (host:port or a Unix socket's path); None: a private
+    #: one in var/zeo (ent.server.services.zeo).
+    zeo_address: str | None = None
 
     @property
     def local_directory(self) -> bool:
@@ -111,6 +117,36 @@ def _trusted_proxy(raw):
     # waitress compares it, as a string, with the peer's address: the canonical form
     # ('::1', not '0::1').
     return str(address)
+
+
+def _relstorage_dsn(raw):
+    value = raw.strip()
+    if not value:
+        return None
+    from psycopg2 import ProgrammingError
+    from psycopg2.extensions import parse_dsn
+
+    try:
+        parse_dsn(value)
+    except ProgrammingError:
+        # The DSN may hold a password: not repeated in the message.
+        raise SettingsError(
+            "ENT_RELSTORAGE_DSN is not a PostgreSQL connection string "
+            "(e.g. 'dbname=ent user=ent host=db.example port=5432' or postgresql://ent@db.example/ent)"
+        ) from None
+    return value
+
+
+def _zeo_address(raw):
+    value = raw.strip()
+    if not value:
+        return None
+    if value.startswith("/"):
+        return value
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise SettingsError(f"ENT_ZEO_ADDRESS={raw!r} is neither host:port nor a Unix socket's absolute path")
+    return value
 
 
 def load(environ, home) -> Settings:
@@ -195,4 +231,6 @@ def load(environ, home) -> Settings:
         demo_password=environ.get("ENT_DEMO_PASSWORD") or "demo",
         max_upload_mb=_integer(environ, "ENT_MAX_UPLOAD_MB", 50, 1, 10240),
         trusted_proxy=_trusted_proxy(environ.get("ENT_TRUSTED_PROXY", "")),
+        relstorage_dsn=_relstorage_dsn(environ.get("ENT_RELSTORAGE_DSN", "")),
+        zeo_address=_zeo_address(environ.get("ENT_ZEO_ADDRESS", "")),
     )
