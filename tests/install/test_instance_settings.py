@@ -29,7 +29,7 @@ def test_relative_var_is_under_the_project(project):
 
 
 def test_known_storages_are_the_templates(project):
-    assert settings_module.known_storages(project / "instance") == ["filestorage"]
+    assert settings_module.known_storages(project / "instance") == ["filestorage", "relstorage", "zeo"]
 
 
 @pytest.mark.parametrize("value", ["yes", "no", "1", "0", "on", "off"])
