@@ -55,6 +55,8 @@ class Settings:
     #: URLs) and X-Forwarded-For (the visitor's address: log-in throttling, access log)
     #: waitress believes (commands.instance.proxy_settings).
     trusted_proxy: str | None = None
+    #: How many waitress processes serve the site behind HAProxy (commands.instance).
+    instances: int = 1
     #: ENT_STORAGE=relstorage: the PostgreSQL to use (libpq's DSN); None: a private one in
     #: var/postgresql (ent.server.services.postgresql).
     relstorage_dsn: str | None = field(repr=False, default=None)
@@ -210,6 +212,13 @@ def load(environ, home) -> Settings:
         read_account_url(environ)
     except ValueError as error:
         raise SettingsError(str(error)) from None
+
+    instances = _integer(environ, "ENT_INSTANCES", 1, 1, 64)
+    if instances > 1 and storage == "filestorage":
+        raise SettingsError(
+            f"ENT_INSTANCES={instances} needs a database the instances share: "
+            "set ENT_STORAGE=relstorage (or zeo); a FileStorage is one process's file"
+        )
 
     return Settings(
         home=home,
