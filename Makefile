@@ -51,6 +51,14 @@ install: $(STAMP)-run ## Install what `make run` needs (Debian packages, .venv, 
 run: $(STAMP)-run ## Serve the ENT (creates the site and its demo on first run)
 	@$(BIN)/ent-instance run
 
+.PHONY: backup
+backup: $(STAMP)-run ## Back up the data into ENT_BACKUP_DIR (incremental; FULL=1 for a full backup; docs/operations.md)
+	@$(BIN)/python -m ent.server.commands.backup backup $(if $(FULL),--full)
+
+.PHONY: restore
+restore: $(STAMP)-run ## Restore the newest backup (or AT=YYYY-MM-DD-HH-MM-SS) into var/, the instance stopped
+	@$(BIN)/python -m ent.server.commands.backup restore $(if $(AT),--at $(AT))
+
 .PHONY: check
 check: $(STAMP)-run ## Check the ENT_* settings without starting
 	@$(BIN)/ent-instance check

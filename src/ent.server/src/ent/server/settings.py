@@ -63,6 +63,10 @@ class Settings:
     #: ENT_STORAGE=zeo: the ZEO server (host:port or a Unix socket's path); None: a private
     #: one in var/zeo (ent.server.services.zeo).
     zeo_address: str | None = None
+    #: Where `ent-backup` writes the restore points (ENT_BACKUP_DIR; default backups/ beside
+    #: var/, never inside it) and how many it keeps (ENT_BACKUP_KEEP; commands.backup).
+    backup_dir: Path | None = None
+    backup_keep: int = 7
 
     @property
     def local_directory(self) -> bool:
@@ -119,6 +123,18 @@ def _trusted_proxy(raw):
     # waitress compares it, as a string, with the peer's address: the canonical form
     # ('::1', not '0::1').
     return str(address)
+
+
+def _backup_dir(raw, home, var):
+    value = raw.strip()
+    folder = Path(value) if value else home / "backups"
+    if not folder.is_absolute():
+        folder = home / folder
+    folder = folder.resolve()
+    if folder == var or var in folder.parents:
+        # Destroying var/ (a lost disk, a mistaken rm) would take the backups with it.
+        raise SettingsError(f"ENT_BACKUP_DIR={raw!r} is inside the data folder {var}: choose a folder outside it")
+    return folder
 
 
 def _relstorage_dsn(raw):
@@ -242,4 +258,6 @@ def load(environ, home) -> Settings:
         trusted_proxy=_trusted_proxy(environ.get("ENT_TRUSTED_PROXY", "")),
         relstorage_dsn=_relstorage_dsn(environ.get("ENT_RELSTORAGE_DSN", "")),
         zeo_address=_zeo_address(environ.get("ENT_ZEO_ADDRESS", "")),
+        backup_dir=_backup_dir(environ.get("ENT_BACKUP_DIR", ""), home, var.resolve()),
+        backup_keep=_integer(environ, "ENT_BACKUP_KEEP", 7, 1, 1000),
     )
