@@ -99,3 +99,19 @@ def start_storage(settings, say=print):
         say(f"storage: the private ZEO server {server.uri} ({server.folder})")
         return server
     return None
+
+
+def open_database(settings):
+    """The instance's database opened outside Zope (ZODB.DB), from the same rendered storage
+    template: for tests, benchmarks and maintenance scripts. The storage's server must run."""
+    from ent.server import files
+
+    import re
+    import ZODB.config
+
+    rendered = files.template_values(settings)["storage"]
+    text = re.sub(r"<zodb_db main>", "<zodb>", rendered).replace("</zodb_db>", "</zodb>")
+    text = re.sub(r"^\s*mount-point .*$", "", text, flags=re.M)
+    (settings.var / "blobstorage").mkdir(parents=True, exist_ok=True)
+    (settings.var / "filestorage").mkdir(parents=True, exist_ok=True)
+    return ZODB.config.databaseFromString(f"%define INSTANCE {settings.var}\n{text}")

@@ -1,0 +1,149 @@
+"""The figures of a period for one site or all of them, read from the aggregates: what the
+dashboards, their CSV and `@stats` show. A period without data gives zeros."""
+
+from dataclasses import dataclass
+from datetime import date
+from datetime import timedelta
+from ent.policy.stats import sketch
+from ent.policy.stats import store
+
+
+#: The period selector's choices: (id, French label).
+PERIODS = (
+    ("7d", "7 derniers jours"),
+    ("30d", "30 derniers jours"),
+    ("month", "Mois en cours"),
+    ("12m", "12 derniers mois"),
+    ("year", "Année en cours"),
+    ("custom", "Dates choisies"),
+)
+#: Longest period shown day by day; longer ones are shown month by month.
+DAILY_UP_TO = 62
+
+
+class PeriodError(ValueError):
+    """A period that cannot be read: the French sentence says why."""
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # included
+    name: str = "custom"
+
+    @property
+    def by_month(self) -> bool:
+        return (self.end - self.start).days + 1 > DAILY_UP_TO
+
+    def buckets(self):
+        """Every day or month of the period, in order (the series' x axis)."""
+        if self.by_month:
+            month, last = self.start.replace(day=1), self.end.replace(day=1)
+            while month <= last:
+                yield month.strftime("%Y-%m")
+                month = (month + timedelta(days=32)).replace(day=1)
+        else:
+            day = self.start
+            while day <= self.end:
+                yield day.isoformat()
+                day += timedelta(days=1)
+
+    def months(self):
+        month, last = self.start.replace(day=1), self.end.replace(day=1)
+        while month <= last:
+            yield month.strftime("%Y-%m")
+            month = (month + timedelta(days=32)).replace(day=1)
+
+
+def period(name="30d", start=None, end=None, today=None) -> Period:
+    """The period chosen in the selector (or `start`/`end`, ISO dates, for "custom")."""
+    today = today or date.today()
+    name = name or ("custom" if start or end else "30d")
+    if name == "7d":
+        return Period(today - timedelta(days=6), today, name)
+    if name == "30d":
+        return Period(today - timedelta(days=29), today, name)
+    if name == "month":
+        return Period(today.replace(day=1), today, name)
+    if name == "12m":
+        first = today.replace(day=1)
+        for _ in range(11):
+            first = (first - timedelta(days=1)).replace(day=1)
+        return Period(first, today, name)
+    if name == "year":
+        return Period(today.replace(month=1, day=1), today, name)
+    if name != "custom":
+        raise PeriodError(f"Période inconnue : {name!r}.")
+    try:
+        first = date.fromisoformat(start) if start else today - timedelta(days=29)
+        last = date.fromisoformat(end) if end else today
+    except (TypeError, ValueError):
+        raise PeriodError("Les dates doivent être de la forme AAAA-MM-JJ.") from None
+    if last < first:
+        raise PeriodError("La date de fin précède la date de début.")
+    if (last - first).days > 3660:
+        raise PeriodError("La période ne peut dépasser dix ans.")
+    return Period(first, last, "custom")
+
+
+def _where(period, site):
+    clause, values = "day BETWEEN ? AND ?", [period.start.isoformat(), period.end.isoformat()]
+    if site is not None:
+        clause += " AND site = ?"
+        values.append(site)
+    return clause, values
+
+
+def figures(database, period: Period, site=None, top=10) -> dict:
+    """Totals, the series, per profile, per section (the `top` first), per site, and the
+    distinct people of each month, for `site` (a UAI or "county") or every site (None)."""
+    result = {
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "by": "month" if period.by_month else "day",
+        "site": site,
+        "views": 0,
+        "visits": 0,
+        "series": [{"period": bucket, "views": 0, "visits": 0} for bucket in period.buckets()],
+        "profiles": [],
+        "sections": [],
+        "sites": [],
+        "people": [{"month": month, "people": 0} for month in period.months()],
+    }
+    connection = store.connect(database, create=False)
+    if connection is None:
+        return result
+    try:
+        where, values = _where(period, site)
+        bucket = "substr(day, 1, 7)" if period.by_month else "day"
+        series = {
+            row[0]: row[1:]
+            for row in connection.execute(
+                f"SELECT {bucket}, SUM(views), SUM(visits) FROM views WHERE {where} GROUP BY 1", values
+            )
+        }
+        for point in result["series"]:
+            point["views"], point["visits"] = series.get(point["period"], (0, 0))
+        result["views"] = sum(point["views"] for point in result["series"])
+        result["visits"] = sum(point["visits"] for point in result["series"])
+        for name in ("profile", "section", "site"):
+            rows = connection.execute(
+                f"SELECT {name}, SUM(views), SUM(visits) FROM views WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1",
+                values,
+            ).fetchall()
+            if name == "section":
+                rows = rows[:top]
+            result[name + "s"] = [{name: row[0], "views": row[1], "visits": row[2]} for row in rows]
+        for entry in result["people"]:
+            query = "SELECT sketch FROM people WHERE month = ?"
+            args = [entry["month"]]
+            if site is not None:
+                query += " AND site = ?"
+                args.append(site)
+            registers = sketch.empty()
+            for (blob,) in connection.execute(query, args):
+                sketch.merge(registers, sketch.unpack(blob))
+            entry["people"] = sketch.estimate(registers)
+    finally:
+        connection.close()
+    return result
