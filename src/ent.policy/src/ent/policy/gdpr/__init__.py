@@ -1,0 +1,3 @@
+"""A person's data (GDPR): what the ENT holds about someone (`person`), as a ZIP they or an
+administrator download (`export`), and its erasure once the directory has deactivated
+them for longer than the retention delay (`erasure`, `leavers`). docs/gdpr.md."""
