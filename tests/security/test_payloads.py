@@ -229,3 +229,21 @@ class TestSetting:
         settings = settings_module.load({"ENT_MAX_UPLOAD_MB": "7", "ENT_VAR_DIR": str(tmp_path / "var")}, project)
         text = files.write_instance(settings).read_text()
         assert "max_upload_mb = 7" in text and f"max_request_body_size = {7 * MB + 1}" in text
+
+
+def test_a_bad_request_is_answered_not_logged_as_an_error(instance):
+    """A REST body that is not JSON is the visitor's mistake: 400 with a message, and the
+    event log gets no ERROR for it (the site's error log ignores BadRequest), so that an
+    ERROR there still means a fault of the server."""
+    log = instance.var / "log" / "event.log"
+    before = log.read_text(errors="replace")
+    wrong = requests.patch(
+        instance.url, data=b"{not json", headers={**JSON, "Content-Type": "application/json"}, auth=ADMIN, timeout=60
+    )
+    assert wrong.status_code == 400, wrong.text
+    # A service of ours that raises BadRequest (logged as an ERROR before the site ignored it).
+    batch = requests.get(f"{instance.url}/@my-spaces", params={"b_size": 0}, headers=JSON, auth=ADMIN, timeout=60)
+    assert batch.status_code == 400 and "b_size" in batch.text, batch.text
+    time.sleep(0.5)
+    added = log.read_text(errors="replace")[len(before) :]
+    assert " ERROR " not in added, added

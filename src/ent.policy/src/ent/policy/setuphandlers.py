@@ -22,6 +22,7 @@ class HiddenProfiles:
 def post_install(context):
     """Post install script for ent.policy:default: the County portal's structure."""
     from ent.policy.directory.plugin import install_plugin
+    from ent.policy.hardening.errorlog import setup_error_log
     from ent.policy.logins.setup import install_logins
     from ent.policy.structure import create_structure
     from plone import api
@@ -29,6 +30,7 @@ def post_install(context):
     portal = api.portal.get()
     install_plugin(portal)
     install_logins(portal)
+    setup_error_log(portal)
     create_structure(portal)
 
 
