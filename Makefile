@@ -10,9 +10,9 @@ STAMP := $(VENV)/.ent
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 # Debian packages: to build python-ldap and psycopg2, the local directory (slapd), the private
-# PostgreSQL of ENT_STORAGE=relstorage, and a virtualenv with
+# PostgreSQL of ENT_STORAGE=relstorage, HAProxy and memcached for ENT_INSTANCES, and a virtualenv with
 # Debian's Python; the tests also start a real memcached.
-SYSTEM_PACKAGES := gcc libc6-dev libldap2-dev libsasl2-dev slapd ldap-utils postgresql libpq-dev
+SYSTEM_PACKAGES := gcc libc6-dev libldap2-dev libsasl2-dev slapd ldap-utils postgresql libpq-dev haproxy memcached
 DEBIAN_PYTHON_PACKAGES := python3-dev python3-venv
 TEST_SYSTEM_PACKAGES := memcached chromium chromium-driver
 
