@@ -4,25 +4,26 @@ dashboards, their CSV and `@stats` show. A period without data gives zeros."""
 from dataclasses import dataclass
 from datetime import date
 from datetime import timedelta
+from ent.policy.i18n import _
 from ent.policy.stats import sketch
 from ent.policy.stats import store
 
 
-#: The period selector's choices: (id, French label).
+#: The period selector's choices: (id, label).
 PERIODS = (
-    ("7d", "7 derniers jours"),
-    ("30d", "30 derniers jours"),
-    ("month", "Mois en cours"),
-    ("12m", "12 derniers mois"),
-    ("year", "Année en cours"),
-    ("custom", "Dates choisies"),
+    ("7d", _("Last 7 days")),
+    ("30d", _("Last 30 days")),
+    ("month", _("This month")),
+    ("12m", _("Last 12 months")),
+    ("year", _("This year")),
+    ("custom", _("Chosen dates")),
 )
 #: Longest period shown day by day; longer ones are shown month by month.
 DAILY_UP_TO = 62
 
 
 class PeriodError(ValueError):
-    """A period that cannot be read: the French sentence says why."""
+    """A period that cannot be read: its message (a msgid of `ent`) says why."""
 
 
 @dataclass(frozen=True)
@@ -73,16 +74,16 @@ def period(name="30d", start=None, end=None, today=None) -> Period:
     if name == "year":
         return Period(today.replace(month=1, day=1), today, name)
     if name != "custom":
-        raise PeriodError(f"Période inconnue : {name!r}.")
+        raise PeriodError(_("Unknown period: ${name}.", mapping={"name": name}))
     try:
         first = date.fromisoformat(start) if start else today - timedelta(days=29)
         last = date.fromisoformat(end) if end else today
     except (TypeError, ValueError):
-        raise PeriodError("Les dates doivent être de la forme AAAA-MM-JJ.") from None
+        raise PeriodError(_("Dates are written YYYY-MM-DD.")) from None
     if last < first:
-        raise PeriodError("La date de fin précède la date de début.")
+        raise PeriodError(_("The end date is before the start date."))
     if (last - first).days > 3660:
-        raise PeriodError("La période ne peut dépasser dix ans.")
+        raise PeriodError(_("A period is ten years at most."))
     return Period(first, last, "custom")
 
 

@@ -5,6 +5,7 @@ gives the same figures through the same `dashboard_figures`."""
 
 from AccessControl import Unauthorized
 from ent.policy import groups
+from ent.policy.i18n import _
 from ent.policy.stats import access
 from ent.policy.stats import charts
 from ent.policy.stats import store
@@ -18,13 +19,14 @@ from plone import api
 from Products.Five.browser import BrowserView
 from zExceptions import BadRequest
 from zExceptions import Forbidden
+from zope.i18n import translate
 
 import csv
 import io
 
 
 MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
-PROFILE_LABELS = {**groups.PROFILE_TITLES, PUBLIC: "Public (sans compte)", "other": "Autre compte"}
+PROFILE_LABELS = {**groups.PROFILE_TITLES, PUBLIC: _("Public (no account)"), "other": _("Other account")}
 
 
 def site_of(context):
@@ -33,7 +35,7 @@ def site_of(context):
 
 
 def site_titles():
-    titles = {COUNTY: "Portail du Département"}
+    titles = {COUNTY: _("County portal")}
     for brain in api.content.find(portal_type="School", unrestricted=True):
         titles[brain.getId] = brain.Title
     return titles
@@ -41,15 +43,20 @@ def site_titles():
 
 def section_title(container, section):
     if not section:
-        return "Accueil"
+        return _("Home page")
     item = container.get(section) if container is not None else None
-    return item.Title() if item is not None else section
+    # Every school's sections add up by id on the County's dashboard (agenda, documents…).
+    return item.Title() if item is not None else section.replace("-", " ").capitalize()
 
 
 def bucket_label(key):
     if len(key) == 7:
-        return f"{MONTHS[int(key[5:]) - 1]} {key[:4]}"
+        return f"{MONTHS[int(key[5:]) - 1]} {key[2:4]}"
     return f"{int(key[8:])}/{key[5:7]}"
+
+
+def month_label(key):
+    return f"{MONTHS[int(key[5:]) - 1]} {key[:4]}"
 
 
 def dashboard_figures(context, request):
@@ -61,20 +68,20 @@ def dashboard_figures(context, request):
         site = str(form["site"]).strip().lower()
     user = api.user.get_current()
     if api.user.is_anonymous():
-        raise Unauthorized("Connectez-vous pour voir les statistiques.")
+        raise Unauthorized(_("Log in to see the statistics."))
     if not access.may_view(user, site):
-        raise Forbidden("Ces statistiques ne vous sont pas ouvertes.")
+        raise Forbidden(_("These statistics are not open to you."))
     try:
         chosen = period(form.get("period"), form.get("start"), form.get("end"))
     except PeriodError as error:
-        raise BadRequest(str(error)) from None
+        raise BadRequest(translate(error.args[0], context=request)) from None
     result = figures(store.default_path(), chosen, site)
     result["period"] = chosen.name
     titles = site_titles()
     container = api.portal.get()
     if site not in (None, COUNTY):
         container = container["colleges"].get(site) if "colleges" in container else None
-    result["site_title"] = titles.get(site, site) if site else "Tous les sites"
+    result["site_title"] = titles.get(site, site) if site else _("All sites")
     for row in result["profiles"]:
         row["title"] = PROFILE_LABELS.get(row["profile"], row["profile"])
     for row in result["sites"]:
@@ -82,19 +89,24 @@ def dashboard_figures(context, request):
     for row in result["sections"]:
         # Every site's sections add up by name (actualites, agenda…): titled from the portal's.
         row["title"] = section_title(container, row["section"])
+    for row in (result, *result["profiles"], *result["sites"], *result["sections"]):
+        for key in ("title", "site_title"):
+            if key in row:
+                row[key] = translate(row[key], context=request)
     return result
 
 
 class StatsView(BrowserView):
-    periods = PERIODS
-
     def __call__(self):
+        # The charts need the page's width: no portlet column beside them.
+        self.request.set("disable_plone.rightcolumn", True)
+        self.request.set("disable_plone.leftcolumn", True)
         self.error = None
         try:
             self.figures = dashboard_figures(self.context, self.request)
         except BadRequest as error:
             self.request.response.setStatus(400)
-            self.error = str(error)
+            self.error = error.args[0]
             self.figures = None
         return self.index()
 
@@ -103,7 +115,7 @@ class StatsView(BrowserView):
         return site_of(self.context) is None
 
     def schools(self):
-        titles = site_titles()
+        titles = {key: translate(title, context=self.request) for key, title in site_titles().items()}
         return sorted(titles.items(), key=lambda item: (item[0] != COUNTY, item[1]))
 
     def query_string(self):
@@ -114,24 +126,40 @@ class StatsView(BrowserView):
 
     def series_chart(self):
         points = [(p["period"], p["views"], p["visits"]) for p in self.figures["series"]]
-        title = "Pages vues et visites par " + ("mois" if self.figures["by"] == "month" else "jour")
-        return charts.columns(points, title, label=bucket_label)
+        title = (
+            _("Page views and visits per month")
+            if self.figures["by"] == "month"
+            else _("Page views and visits per day")
+        )
+        return charts.columns(points, self.translate(title), label=bucket_label)
 
     def profiles_chart(self):
-        return charts.bars([(r["title"], r["views"]) for r in self.figures["profiles"]], "Pages vues par profil")
+        return charts.bars(
+            [(r["title"], r["views"]) for r in self.figures["profiles"]], self.translate(_("Page views per profile"))
+        )
 
     def sites_chart(self):
-        return charts.bars([(r["title"], r["views"]) for r in self.figures["sites"][:15]], "Pages vues par site")
+        return charts.bars(
+            [(r["title"], r["views"]) for r in self.figures["sites"][:15]], self.translate(_("Page views per site"))
+        )
 
     def sections_chart(self):
-        return charts.bars([(r["title"], r["views"]) for r in self.figures["sections"]], "Rubriques les plus vues")
+        return charts.bars(
+            [(r["title"], r["views"]) for r in self.figures["sections"]], self.translate(_("Most viewed sections"))
+        )
 
     def people(self):
-        return [{"label": bucket_label(entry["month"]), "people": entry["people"]} for entry in self.figures["people"]]
+        return [{"label": month_label(entry["month"]), "people": entry["people"]} for entry in self.figures["people"]]
+
+    def translate(self, message):
+        return translate(message, context=self.request)
+
+    def period_choices(self):
+        return [(name, self.translate(label)) for name, label in PERIODS]
 
     @staticmethod
     def number(value):
-        return f"{value:,}".replace(",", "\u202f")
+        return charts.number(value)
 
     def bucket_label(self, key):
         return bucket_label(key)
@@ -145,7 +173,7 @@ class StatsCSV(BrowserView):
             result = dashboard_figures(self.context, self.request)
         except BadRequest as error:
             self.request.response.setStatus(400)
-            return str(error)
+            return error.args[0]
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
         writer.writerow(["tableau", "clé", "libellé", "pages vues", "visites", "personnes distinctes"])
