@@ -48,6 +48,8 @@ PROG = "ent-backup"
 STAMP = re.compile(r"^\d{4}(-\d\d){5}$")
 DATA_FILE = re.compile(r"^(\d{4}(?:-\d\d){5})\.(deltafsz?|fsz?)$")
 SLAPCAT = "/usr/sbin/slapcat"
+#: A RelStorage point's copy of the database (pg_dump's custom format; blobs are in it).
+DUMP = "database.dump"
 
 
 class BackupError(RuntimeError):
@@ -121,14 +123,24 @@ class Repository:
     def point(self, stamp: str) -> Path:
         return self.points_dir / stamp
 
-    def points(self) -> list[dict]:
-        """The complete restore points (a manifest and the database file), oldest first."""
+    def points(self, storage=None) -> list[dict]:
+        """The complete restore points (a manifest and the database's copy), oldest first;
+        those of one storage when it is given."""
         data = dict(self.data_files())
         points = []
-        for stamp in sorted(data):
-            manifest = self.point(stamp) / "manifest.json"
-            if manifest.is_file():
-                points.append(json.loads(manifest.read_text(encoding="utf-8")))
+        folders = sorted(self.points_dir.iterdir()) if self.points_dir.is_dir() else []
+        for folder in folders:
+            manifest = folder / "manifest.json"
+            if not manifest.is_file():
+                continue
+            point = json.loads(manifest.read_text(encoding="utf-8"))
+            if point.get("storage", "filestorage") == "filestorage":
+                if folder.name not in data:
+                    continue
+            elif not (folder / DUMP).is_file():
+                continue
+            if storage is None or point.get("storage", "filestorage") == storage:
+                points.append(point)
         return points
 
     def chains(self) -> list[list[str]]:
@@ -141,18 +153,24 @@ class Repository:
         return chains
 
     def remove(self, stamp: str):
-        for name in os.listdir(self.filestorage):
+        for name in os.listdir(self.filestorage) if self.filestorage.is_dir() else []:
             if name.split(".")[0] == stamp:
                 os.unlink(self.filestorage / name)
         shutil.rmtree(self.point(stamp), ignore_errors=True)
 
     def prune(self, keep: int) -> list[str]:
         """Remove the chains none of the newest `keep` points needs; return the stamps removed."""
-        complete = {point["stamp"] for point in self.points()}
+        complete = {point["stamp"] for point in self.points("filestorage")}
         newest = sorted(complete)[-keep:]
-        if not newest:
-            return []
         removed = []
+        # A PostgreSQL dump is a whole database: the older ones simply go.
+        dumps = [point["stamp"] for point in self.points("relstorage")]
+        for stamp in dumps[:-keep]:
+            self.remove(stamp)
+            removed.append(stamp)
+        complete |= set(dumps[-keep:])
+        if not newest:
+            return removed
         for chain in self.chains():
             if chain[-1] < newest[0]:
                 for stamp in chain:
@@ -234,9 +252,20 @@ def backup_directory(settings, point: Path) -> int | None:
     return target.read_text(encoding="utf-8").count("\ndn: ") + 1
 
 
+def write_manifest(point: Path, manifest: dict):
+    """The manifest is written last, in one rename: a point has one only when it is complete."""
+    text = json.dumps(manifest, indent=2) + "\n"
+    (point / "manifest.json.tmp").write_text(text, encoding="utf-8")
+    os.replace(point / "manifest.json.tmp", point / "manifest.json")
+
+
 def command_backup(settings, full=False) -> int:
+    if settings.storage == "relstorage":
+        return backup_relstorage(settings)
     if settings.storage != "filestorage":
-        return backup_other_storage(settings)
+        raise BackupError(
+            f"ent-backup backs up ENT_STORAGE=filestorage or relstorage; for {settings.storage} see docs/operations.md"
+        )
     data_fs = settings.var / "filestorage" / "Data.fs"
     blobs = settings.var / "blobstorage"
     if not data_fs.is_file():
@@ -260,7 +289,7 @@ def command_backup(settings, full=False) -> int:
         stamp, kind = added[-1]
         point = repository.point(stamp)
         point.mkdir(parents=True, exist_ok=True)
-        complete = [p["stamp"] for p in repository.points()]
+        complete = [p["stamp"] for p in repository.points("filestorage")]
         previous = repository.point(complete[-1]) / "blobstorage" if complete else None
         if previous is not None and not previous.is_dir():
             previous = None
@@ -287,9 +316,7 @@ def command_backup(settings, full=False) -> int:
             "seconds": round(time.monotonic() - started, 2),
             "made": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         }
-        text = json.dumps(manifest, indent=2) + "\n"
-        (point / "manifest.json.tmp").write_text(text, encoding="utf-8")
-        os.replace(point / "manifest.json.tmp", point / "manifest.json")
+        write_manifest(point, manifest)
         removed = repository.prune(settings.backup_keep)
     say(
         f"restore point {stamp} ({kind}) in {settings.backup_dir}: database {human(database_file.stat().st_size)} "
@@ -299,30 +326,117 @@ def command_backup(settings, full=False) -> int:
     return 0
 
 
-def backup_other_storage(settings) -> int:
-    """RelStorage: a PostgreSQL dump through ent.server.services.postgresql, when it offers one."""
-    if settings.storage == "relstorage":
+@contextlib.contextmanager
+def relstorage_dsn(settings):
+    """The DSN of the site's PostgreSQL, started for the time of the block if it is the private
+    one and no instance runs it (one started by `ent-instance run` is used as it is)."""
+    from ent.server.services import postgresql
+    from ent.server.services import storage
+
+    if settings.relstorage_dsn:
+        yield settings.relstorage_dsn
+        return
+    folder = storage.postgresql_folder(settings)
+    if not (folder / "data").is_dir():
+        raise BackupError(f"there is no private PostgreSQL in {folder} (has the site been created?)")
+    server = postgresql.PrivatePostgreSQL(folder)
+    started = None
+    if server.pid() is None:
         try:
-            from ent.server.services import postgresql
-        except ImportError:
-            postgresql = None
-        if postgresql is None or not hasattr(postgresql, "dump"):
-            raise BackupError(
-                "backups of ENT_STORAGE=relstorage need ent.server.services.postgresql.dump (pg_dump), "
-                "which this version does not have: back the database up with pg_dump (docs/operations.md)"
-            )
-    raise BackupError(f"ent-backup backs up ENT_STORAGE=filestorage; for {settings.storage} see docs/operations.md")
+            started = postgresql.start(folder, say=lambda message: None)
+        except postgresql.PostgreSQLError as error:
+            raise BackupError(str(error)) from None
+    try:
+        yield server.dsn()
+    finally:
+        if started is not None:
+            started.stop()
 
 
-def choose_point(repository: Repository, at: str | None) -> dict:
-    points = repository.points()
+def backup_relstorage(settings) -> int:
+    """A restore point of a RelStorage site: pg_dump of its database (blobs included: they are
+    kept in the database), a consistent snapshot even while the site is written to."""
+    from ent.server.services import postgresql
+
+    repository = Repository(settings.backup_dir)
+    repository.ensure_writable()
+    started = time.monotonic()
+    with repository.locked():
+        stamp = time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime())
+        while repository.point(stamp).exists():
+            time.sleep(0.2)
+            stamp = time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime())
+        point = repository.point(stamp)
+        point.mkdir(parents=True)
+        with relstorage_dsn(settings) as dsn:
+            try:
+                dump = postgresql.dump(dsn, point / DUMP)
+            except postgresql.PostgreSQLError as error:
+                shutil.rmtree(point, ignore_errors=True)
+                raise BackupError(str(error)) from None
+        entries = backup_directory(settings, point)
+        write_manifest(
+            point,
+            {
+                "stamp": stamp,
+                "kind": "pg_dump",
+                "storage": "relstorage",
+                "site_id": settings.site_id,
+                "database_file": DUMP,
+                "database_file_bytes": dump.stat().st_size,
+                "blob_files": 0,
+                "new_blob_files": 0,
+                "new_blob_bytes": 0,
+                "directory_entries": entries,
+                "seconds": round(time.monotonic() - started, 2),
+                "made": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            },
+        )
+        removed = repository.prune(settings.backup_keep)
+    say(
+        f"restore point {stamp} (pg_dump) in {settings.backup_dir}: database {human(dump.stat().st_size)}, "
+        f"in {time.monotonic() - started:.1f} s" + (f"; {len(removed)} old point(s) removed" if removed else "")
+    )
+    return 0
+
+
+def restore_relstorage(settings, repository, point, lock) -> int:
+    from ent.server.services import postgresql
+
+    stamp = point["stamp"]
+    started = time.monotonic()
+    settings.var.mkdir(parents=True, exist_ok=True)
+    try:
+        lock.acquire()
+    except files.AlreadyRunning as error:
+        raise BackupError(f"refusing to restore over a live instance: {error}") from None
+    try:
+        with relstorage_dsn(settings) as dsn:
+            try:
+                # One transaction: a failed restore leaves the database as it was.
+                postgresql.restore(dsn, repository.point(stamp) / DUMP)
+            except postgresql.PostgreSQLError as error:
+                raise BackupError(str(error)) from None
+        aside = settings.var / f"before-restore-{time.strftime('%Y-%m-%d-%H-%M-%S', time.gmtime())}"
+        if (repository.point(stamp) / "ldap.ldif").is_file() and settings.local_directory:
+            restore_directory(settings, repository.point(stamp), aside)
+        # The blob cache holds blobs of the database as it was: emptied, it fills again.
+        shutil.rmtree(settings.var / "blobcache", ignore_errors=True)
+    finally:
+        lock.release()
+    say(f"restored the point {stamp} (pg_dump) into the database in {time.monotonic() - started:.1f} s")
+    return 0
+
+
+def choose_point(repository: Repository, at: str | None, storage: str) -> dict:
+    points = repository.points(storage)
     if at is not None:
         if not STAMP.match(at):
             raise BackupError(f"--at {at!r} is not a time YYYY-MM-DD-HH-MM-SS (UTC, as `ent-backup list` shows)")
         points = [p for p in points if p["stamp"] <= at]
     if not points:
         where = f" at or before {at}" if at else ""
-        raise BackupError(f"no restore point{where} in {repository.folder} (ENT_BACKUP_DIR)")
+        raise BackupError(f"no restore point{where} of a {storage} site in {repository.folder} (ENT_BACKUP_DIR)")
     return points[-1]
 
 
@@ -345,8 +459,10 @@ def restore_directory(settings, point: Path, aside: Path):
 
 
 def command_restore(settings, at=None) -> int:
-    if settings.storage != "filestorage":
-        raise BackupError(f"ent-backup restores ENT_STORAGE=filestorage; for {settings.storage} see docs/operations.md")
+    if settings.storage not in ("filestorage", "relstorage"):
+        raise BackupError(
+            f"ent-backup restores ENT_STORAGE=filestorage or relstorage; for {settings.storage} see docs/operations.md"
+        )
     lock = files.RunLock(settings.var)
     try:
         lock.check_free()
@@ -355,7 +471,9 @@ def command_restore(settings, at=None) -> int:
     repository = Repository(settings.backup_dir)
     if not repository.folder.is_dir():
         raise BackupError(f"no backup folder {repository.folder} (ENT_BACKUP_DIR)")
-    point = choose_point(repository, at)
+    point = choose_point(repository, at, settings.storage)
+    if settings.storage == "relstorage":
+        return restore_relstorage(settings, repository, point, lock)
     stamp = point["stamp"]
     started = time.monotonic()
     settings.var.mkdir(parents=True, exist_ok=True)
