@@ -180,6 +180,10 @@ def in_site_zone(settings, argv) -> None:
         os.execv(sys.executable, [sys.executable, "-m", "ent.server.commands.instance", *argv])
 
 
+#: At most one start per instance in this many seconds.
+RESTART_DELAY = 10
+
+
 class InstanceError(RuntimeError):
     """One of several instances did not start; the message says why."""
 
@@ -201,6 +205,7 @@ class InstanceProcess:
         self.number = number
         self.port = port
         self.process = None
+        self.started_at = 0.0
         self.log = settings.var / "log" / f"instance-{number}.log"
 
     @property
@@ -209,6 +214,7 @@ class InstanceProcess:
 
     def start(self):
         env = dict(os.environ, ENT_INSTANCE_NUMBER=str(self.number), ENT_INSTANCE_PORT=str(self.port))
+        self.started_at = time.monotonic()
         with self.log.open("a") as stream:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "ent.server.commands.instance", "--home", str(self.settings.home), "serve-one"],
@@ -303,7 +309,9 @@ def watch(instances):
     try:
         while not stopping:
             for instance in instances:
-                if not instance.alive() and not stopping:
+                # One that cannot start (a broken setting) is tried again every RESTART_DELAY s.
+                due = time.monotonic() - instance.started_at > RESTART_DELAY
+                if not instance.alive() and due and not stopping:
                     say(f"{instance.name} exited ({instance.process.returncode}); starting it again")
                     instance.start()
             time.sleep(1)
@@ -385,14 +393,16 @@ def command_serve_one(settings) -> int:
     except (KeyError, ValueError):
         return fail("serve-one is started by 'ent-instance run' with ENT_INSTANCES above 1", 2)
     try:
+        application = prepare(settings, render=False, create=number == 1)
+    except ZConfigError as error:
+        return fail(f"the rendered configuration in {settings.etc} is invalid: {error}", 2)
+    # Bound once Zope is ready, not before: until then HAProxy's connections are refused and
+    # sent to another instance at once, instead of waiting in this one's backlog.
+    try:
         sock = files.listen_socket("127.0.0.1", port)
     except files.PortInUse as error:
         return fail(str(error), 1)
     try:
-        try:
-            application = prepare(settings, render=False, create=number == 1)
-        except ZConfigError as error:
-            return fail(f"the rendered configuration in {settings.etc} is invalid: {error}", 2)
         serve(settings, application, sock, behind_balancer=True, label=f"instance {number} serving on 127.0.0.1:{port}")
     finally:
         sock.close()
