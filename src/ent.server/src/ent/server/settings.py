@@ -67,6 +67,9 @@ class Settings:
     #: var/, never inside it) and how many it keeps (ENT_BACKUP_KEEP; commands.backup).
     backup_dir: Path | None = None
     backup_keep: int = 7
+    #: ENT_PROXY=varnish: a private Varnish on ENT_HOST:ENT_PORT caches public pages in front
+    #: of the instance(s) (ent.server.services.varnish, docs/caching.md); None: no front cache.
+    proxy: str | None = None
 
     @property
     def local_directory(self) -> bool:
@@ -167,6 +170,18 @@ def _zeo_address(raw):
     return value
 
 
+PROXIES = ("varnish",)
+
+
+def _proxy(raw):
+    value = raw.strip().lower()
+    if value in ("", "none", "0", "no"):
+        return None
+    if value not in PROXIES:
+        raise SettingsError(f"ENT_PROXY={raw!r} is not a known front cache (choose varnish, or leave it empty)")
+    return value
+
+
 def load(environ, home) -> Settings:
     """Read every ENT_* setting from `environ`; raise SettingsError on the first bad one."""
     home = Path(home).resolve()
@@ -228,6 +243,12 @@ def load(environ, home) -> Settings:
         read_account_url(environ)
     except ValueError as error:
         raise SettingsError(str(error)) from None
+    try:
+        from ent.policy.caching.config import read_config as read_caching_config
+
+        read_caching_config(environ)
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
 
     instances = _integer(environ, "ENT_INSTANCES", 1, 1, 64)
     if instances > 1 and storage == "filestorage":
@@ -260,4 +281,6 @@ def load(environ, home) -> Settings:
         zeo_address=_zeo_address(environ.get("ENT_ZEO_ADDRESS", "")),
         backup_dir=_backup_dir(environ.get("ENT_BACKUP_DIR", ""), home, var.resolve()),
         backup_keep=_integer(environ, "ENT_BACKUP_KEEP", 7, 1, 1000),
+        instances=instances,
+        proxy=_proxy(environ.get("ENT_PROXY", "")),
     )
