@@ -66,6 +66,16 @@ class Varnish:
         return f"http://{host}:{self.port}"
 
     @property
+    def purge_host(self) -> str:
+        """Where the instances send PURGE: the listening address, loopback for a wildcard."""
+        return "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+
+    @property
+    def purge_url(self) -> str:
+        host = f"[{self.purge_host}]" if ":" in self.purge_host else self.purge_host
+        return f"http://{host}:{self.port}"
+
+    @property
     def pidfile(self) -> Path:
         return self.folder / "varnishd.pid"
 
@@ -86,6 +96,7 @@ class Varnish:
         first_byte_timeout=60,
         max_connections=None,
         max_ttl=86400,
+        trusted_proxy=None,
     ):
         """Render the VCL: `grace` how long a public page is served stale when Zope cannot
         answer, `max_ttl` the longest a page is kept fresh whatever Zope says, `max_connections`
@@ -103,6 +114,9 @@ class Varnish:
             # Waitress queues what its threads cannot take: a few waiting per thread, no more.
             "max_connections": max_connections or max(8, threads * 4),
             "max_ttl": max_ttl,
+            # Nobody's address when no proxy is trusted.
+            "trusted_proxy": trusted_proxy or "127.0.0.255",
+            "purge_host": self.purge_host,
             "first_byte_timeout": first_byte_timeout,
             "grace": grace,
             "retry_after": retry_after,
@@ -178,3 +192,33 @@ def start(var_dir, host, port, backend_host, backend_port, say=print, template=N
     proxy.start()
     say(f"front cache (varnish) on {proxy.uri}, in front of {backend_host}:{backend_port}")
     return proxy
+
+
+def start_front(settings, say=print):
+    """ENT_PROXY=varnish for `ent-instance run`: Varnish on ENT_HOST:ENT_PORT, ENT_PURGE_URL
+    pointed at it; return (the running Varnish, the settings of what serves behind it: the
+    instance or HAProxy, on a free loopback port, believing Varnish's X-Forwarded-For)."""
+    from ent.policy.caching.config import reset_config
+    from ent.server.services.local_directory import free_port
+
+    import dataclasses
+
+    back = dataclasses.replace(settings, host="127.0.0.1", port=free_port(), proxy=None, trusted_proxy="127.0.0.1")
+    proxy = start(
+        settings.var / "varnish",
+        settings.host,
+        settings.port,
+        back.host,
+        back.port,
+        say=say,
+        template=settings.templates / "varnish.vcl.in",
+        threads=settings.threads * settings.instances,
+        trusted_proxy=settings.trusted_proxy,
+    )
+    say(f"the site is at {proxy.uri}/{settings.site_id} (through the front cache)")
+    os.environ["ENT_PURGE_URL"] = proxy.purge_url
+    # Several instances (serve-one, started with this environment) behind HAProxy behind
+    # Varnish: the visitor is the last but one address (Varnish's, then HAProxy's).
+    os.environ["ENT_TRUSTED_PROXY"] = "127.0.0.1"
+    reset_config()
+    return proxy, back
