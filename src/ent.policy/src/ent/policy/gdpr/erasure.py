@@ -25,6 +25,9 @@ logger = logging.getLogger("ent.policy.gdpr")
 
 RETENTION_RECORD = "ent.gdpr.retention_days"
 DEFAULT_RETENTION_DAYS = 92
+#: The creator of an item whose only author was erased: no login can be spelled so
+#: (`ent.policy.directory.provisioning.UID_PATTERN`).
+ERASED = "(anonyme)"
 KINDS = (
     "content",
     "comments",
@@ -70,14 +73,17 @@ def _forget_in_history(obj, userid):
 
 
 def _anonymise_item(obj, userid, site_owner):
-    obj.setCreators(tuple(creator for creator in obj.listCreators() if creator != userid))
+    # Never empty: Plone adds whoever touches an item without creators as its creator.
+    obj.setCreators(tuple(creator for creator in obj.listCreators() if creator != userid) or (ERASED,))
     if userid in (getattr(aq_base(obj), "__ac_local_roles__", None) or {}):
         obj.manage_delLocalRoles([userid])
     owner = obj.getOwnerTuple()
     if owner and owner[1] == userid and site_owner is not None:
         obj.changeOwnership(site_owner)
     _forget_in_history(obj, userid)
-    obj.reindexObject()
+    # Named indexes: a plain reindexObject() calls notifyModified, which would add the
+    # current user as a creator and change the modification date.
+    obj.reindexObject(idxs=["Creator"])
     obj.reindexObjectSecurity()
 
 
@@ -92,7 +98,7 @@ def _anonymise_comment(comment, userid):
     commentators = getattr(conversation, "_commentators", None)
     if commentators is not None and userid in commentators:
         del commentators[userid]
-    comment.reindexObject()
+    comment.reindexObject(idxs=["Creator"])
     item = getattr(conversation, "__parent__", None)
     if item is not None:
         item.reindexObject(idxs=["commentators"])
