@@ -108,6 +108,11 @@ def test_the_setting_and_a_negative_delay(portal, person_data):
     report = purge(portal, now=NOW, retention=7, dry_run=True, leavers=leavers())
     assert sorted(line["userid"] for line in report["people"]) == [PERSON, OTHER]
     assert report["retention_days"] == 7
+    # The site's setting (registry) when the run gives none.
+    assert api.portal.get_registry_record("ent.gdpr.retention_days") == 92
+    api.portal.set_registry_record("ent.gdpr.retention_days", 5)
+    report = purge(portal, now=NOW, dry_run=True, leavers=leavers())
+    assert report["retention_days"] == 5 and report["erased"] == 2
 
 
 def test_the_deactivated_people_of_a_real_directory(tmp_path):
