@@ -165,22 +165,21 @@ def topology(project):
         shutil.rmtree(topology.folder, ignore_errors=True)
 
 
-def test_several_instances_on_filestorage_are_refused_in_one_line(project):
+def test_several_instances_on_filestorage_are_refused_in_one_line(project, tmp_path, monkeypatch, capsys):
+    from ent.server.commands.instance import main
+
     with pytest.raises(SettingsError, match="ENT_INSTANCES=2 needs a database the instances share"):
         load({"ENT_INSTANCES": "2"}, project)
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "ent-instance"), "--home", str(project), "check"],
-        env=make_env(Path("/nonexistent-var"), free_port(), ENT_INSTANCES=2),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [
+    for name in [name for name in os.environ if name.startswith("ENT_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("ENT_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("ENT_INSTANCES", "2")
+    assert main(["--home", str(project), "run"]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
         "ent-instance: error: ENT_INSTANCES=2 needs a database the instances share: "
         "set ENT_STORAGE=relstorage (or zeo); a FileStorage is one process's file"
     ]
-    assert not Path("/nonexistent-var").exists()
+    assert not (tmp_path / "var").exists()
 
 
 def test_a_page_written_on_one_instance_is_read_on_the_other(topology):
