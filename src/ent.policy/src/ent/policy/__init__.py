@@ -2,3 +2,8 @@
 
 # The `ent` domain's message factory (ent.policy.i18n), under its older import path too.
 from ent.policy.i18n import _  # noqa: F401
+from ent.policy.patches import ast_compile
+
+
+# Before any template is compiled: concurrent first renders could fail (CPython gh-106905).
+ast_compile.install()

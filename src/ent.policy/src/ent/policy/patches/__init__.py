@@ -1,0 +1,1 @@
+"""Process-wide fixes applied when ent.policy is imported (before Zope serves)."""
