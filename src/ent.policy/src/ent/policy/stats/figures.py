@@ -68,7 +68,7 @@ def period(name="30d", start=None, end=None, today=None) -> Period:
         return Period(today.replace(day=1), today, name)
     if name == "12m":
         first = today.replace(day=1)
-        for _ in range(11):
+        for _month in range(11):
             first = (first - timedelta(days=1)).replace(day=1)
         return Period(first, today, name)
     if name == "year":
