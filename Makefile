@@ -110,6 +110,7 @@ bench: $(STAMP)-test ## Benchmarks against plain Plone and local users in the sa
 	$(BIN)/python benchmarks/cases.py $(BENCH_ARGS_CASES)
 	$(BIN)/python benchmarks/sectoring.py $(BENCH_ARGS_SECTORING)
 	$(BIN)/python benchmarks/workspaces.py $(BENCH_ARGS_WORKSPACES)
+	$(BIN)/python benchmarks/surge.py $(BENCH_ARGS_SURGE)
 	$(BIN)/python benchmarks/storage.py $(BENCH_ARGS_STORAGE)
 
 .PHONY: versions
