@@ -141,3 +141,23 @@ def test_private_zeo_server_is_shared_by_two_instances(project, storage_folder):
         server.stop()
     assert server.pid() is None
     assert (settings.var / "zeo" / "Data.fs").exists()
+
+
+def test_convert_to_zeo_gives_the_private_zeo_server_the_site(project, storage_folder):
+    var = storage_folder / "tozeo" / "var"
+    write_filestorage_site(var)
+    result = convert(project, var, "--to", "zeo")
+    assert result.returncode == 0, result.stderr
+    settings = settings_for(project, var, ENT_STORAGE="zeo")
+    server = start_storage(settings, say=lambda message: None)
+    try:
+        db = open_database(settings)
+        try:
+            assert read_site(db) == ("Portail du Département", REPORT)
+        finally:
+            db.close()
+    finally:
+        server.stop()
+    again = convert(project, var, "--to", "zeo")
+    assert again.returncode == 1
+    assert "already holds data: add --clear" in again.stderr

@@ -1,5 +1,6 @@
 """`ent-storage convert`: move the site's FileStorage (var/filestorage/Data.fs and
-var/blobstorage) into RelStorage on PostgreSQL (or into ZEO), with RelStorage's zodbconvert.
+var/blobstorage) into RelStorage on PostgreSQL, with RelStorage's zodbconvert (or into the
+private ZEO server's folder var/zeo, a copy: a ZEO server keeps a FileStorage).
 
     ent-storage convert [--to relstorage|zeo] [--clear] [--dry-run]
 
@@ -21,6 +22,7 @@ from pathlib import Path
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -73,6 +75,38 @@ def write_secret(path: Path, text: str) -> None:
         stream.write(text)
 
 
+def copy_into_private_zeo(settings, clear: bool, dry_run: bool) -> int:
+    """A ZEO server's data is a FileStorage: the private server's is a copy of the site's
+    (zodbconvert through a ZEO client would lose the blobs: ZEO's restore takes none)."""
+    if settings.zeo_address:
+        return fail(
+            f"ENT_ZEO_ADDRESS={settings.zeo_address} is an outside ZEO server: copy "
+            f"{settings.var / 'filestorage' / 'Data.fs'} and {settings.var / 'blobstorage'} into its storage"
+        )
+    folder = settings.var / "zeo"
+    if (folder / "Data.fs").exists() and not clear:
+        return fail(f"the ZEO server's database {folder / 'Data.fs'} already holds data: add --clear to replace it")
+    if dry_run:
+        say(f"would copy {settings.var / 'filestorage' / 'Data.fs'} and its blobs into {folder} (dry run)")
+        return 0
+    from ent.server.services.zeo import PrivateZEO
+
+    PrivateZEO(folder, settings.templates / "zeoserver.conf.in").stop()
+    started = time.monotonic()
+    for name in ("Data.fs", "Data.fs.index"):
+        (folder / name).unlink(missing_ok=True)
+    shutil.rmtree(folder / "blobs", ignore_errors=True)
+    shutil.copy2(settings.var / "filestorage" / "Data.fs", folder / "Data.fs")
+    if (settings.var / "blobstorage").is_dir():
+        shutil.copytree(settings.var / "blobstorage", folder / "blobs", ignore=shutil.ignore_patterns("tmp", ".lock"))
+    (folder / "blobs").mkdir(mode=0o700, exist_ok=True)
+    say(
+        f"copied into {folder} in {time.monotonic() - started:.1f} s; "
+        f"{settings.var / 'filestorage' / 'Data.fs'} is kept. Serve the site with ENT_STORAGE=zeo."
+    )
+    return 0
+
+
 def command_convert(settings, target: str, clear: bool, dry_run: bool) -> int:
     data_fs = settings.var / "filestorage" / "Data.fs"
     if not data_fs.is_file():
@@ -84,6 +118,11 @@ def command_convert(settings, target: str, clear: bool, dry_run: bool) -> int:
     except files.AlreadyRunning as error:
         return fail(f"{error}: the conversion needs it stopped")
     destination = replace(settings, storage=target)
+    if target == "zeo":
+        try:
+            return copy_into_private_zeo(settings, clear, dry_run)
+        finally:
+            lock.release()
     service = None
     try:
         try:
