@@ -70,7 +70,8 @@ class GdprAdminView(BrowserView):
     def __call__(self):
         form = self.request.form
         self.request.response.setHeader("Cache-Control", "private, no-store")
-        userid = (form.get("userid") or "").strip()
+        userid = form.get("userid")
+        userid = userid.strip() if isinstance(userid, str) else ""
         if form.get("download") and userid:
             return export_person(userid).response_body(self.request.response)
         if form.get("preview") or form.get("run"):

@@ -42,8 +42,9 @@ def comments(userid):
 
 
 def cases(userid):
+    """The person's cases: `create_case` makes the applicant their only creator."""
     found = []
-    for brain in catalog().unrestrictedSearchResults(portal_type="Case", sort_on="created"):
+    for brain in catalog().unrestrictedSearchResults(portal_type="Case", Creator=userid, sort_on="created"):
         case = brain._unrestrictedGetObject()
         if case is not None and getattr(case, "applicant", "") == userid:
             found.append(case)
