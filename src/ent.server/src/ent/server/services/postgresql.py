@@ -225,7 +225,10 @@ class PrivatePostgreSQL:
 
 
 def start(folder: Path, say=print) -> PrivatePostgreSQL:
-    """Start (creating its cluster on first use) the private PostgreSQL in `folder`; return it."""
+    """Start (creating its cluster on first use) the private PostgreSQL in `folder`; return it.
+
+    A server already running from `folder` is taken for one left behind and stopped first:
+    the caller holds the instance's run lock (files.RunLock), or knows no instance runs."""
     server = PrivatePostgreSQL(folder)
     server.check_reachable()
     server.stop()  # a server left behind by an instance that was killed
