@@ -64,7 +64,10 @@ class PagesAbove:
 def purge_item(obj, event=None):
     """Every change of a content item, whatever its type (plone.app.caching purges only
     the types listed in its registry record)."""
-    if IContentish.providedBy(obj) and IDexterityContent.providedBy(obj):
+    from ent.policy.caching.config import current_config
+
+    # No proxy (ENT_PURGE_URL unset): nothing to work out (a site's creation adds thousands).
+    if current_config().purge_url and IContentish.providedBy(obj) and IDexterityContent.providedBy(obj):
         notify(Purge(obj))
 
 
