@@ -12,7 +12,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Debian packages: to build python-ldap and psycopg2, the local directory (slapd), the private
 # PostgreSQL of ENT_STORAGE=relstorage, HAProxy and memcached for ENT_INSTANCES, and a virtualenv with
 # Debian's Python; the tests also start a real memcached.
-SYSTEM_PACKAGES := gcc libc6-dev libldap2-dev libsasl2-dev slapd ldap-utils postgresql libpq-dev haproxy memcached
+SYSTEM_PACKAGES := gcc libc6-dev libldap2-dev libsasl2-dev slapd ldap-utils postgresql libpq-dev haproxy memcached varnish
 DEBIAN_PYTHON_PACKAGES := python3-dev python3-venv
 TEST_SYSTEM_PACKAGES := memcached chromium chromium-driver
 
@@ -110,6 +110,7 @@ bench: $(STAMP)-test ## Benchmarks against plain Plone and local users in the sa
 	$(BIN)/python benchmarks/cases.py $(BENCH_ARGS_CASES)
 	$(BIN)/python benchmarks/sectoring.py $(BENCH_ARGS_SECTORING)
 	$(BIN)/python benchmarks/workspaces.py $(BENCH_ARGS_WORKSPACES)
+	$(BIN)/python benchmarks/caching.py $(BENCH_ARGS_CACHING)
 	$(BIN)/python benchmarks/surge.py $(BENCH_ARGS_SURGE)
 	$(BIN)/python benchmarks/storage.py $(BENCH_ARGS_STORAGE)
 
