@@ -161,3 +161,10 @@ def test_convert_to_zeo_gives_the_private_zeo_server_the_site(project, storage_f
     again = convert(project, var, "--to", "zeo")
     assert again.returncode == 1
     assert "already holds data: add --clear" in again.stderr
+
+
+@pytest.mark.parametrize("address", ["zeo.example", "zeo.example:port", ":8100", "relative/zeo.sock"])
+def test_zeo_address_must_be_host_port_or_a_socket_path(project, storage_folder, address):
+    with pytest.raises(settings_module.SettingsError, match="^ENT_ZEO_ADDRESS=.* is neither host:port"):
+        settings_for(project, storage_folder / "bad", ENT_STORAGE="zeo", ENT_ZEO_ADDRESS=address)
+    assert settings_for(project, storage_folder / "good", ENT_ZEO_ADDRESS="zeo.example:8100").zeo_address
