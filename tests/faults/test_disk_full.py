@@ -5,6 +5,7 @@ and after reopening, the file passes fstest, and writes succeed again once space
 The person who saved sees a French page saying nothing was saved (ent.policy.diskfull, 507)."""
 
 from ent.policy.interfaces import IEntPolicyLayer
+from Products.statusmessages.interfaces import IStatusMessage
 from ZODB.blob import Blob
 from ZODB.FileStorage import FileStorage
 from ZODB.scripts import fstest
@@ -100,11 +101,14 @@ def test_the_person_is_told_that_nothing_was_saved(integration):
     request = integration["request"]
     alsoProvides(request, IEntPolicyLayer)
     request.environ["HTTP_ACCEPT"] = "text/html"
+    # The edit form said so before the commit failed: the page must not repeat it.
+    IStatusMessage(request).add("Modifications enregistrées", type="info")
     view = getMultiAdapter((OSError(errno.ENOSPC, "No space left on device"), request), name="index.html")
     view.__parent__ = portal
     page = view()
     assert request.response.getStatus() == 507
     assert "Rien n'a été enregistré : le serveur n'a plus de place" in page
+    assert "Modifications enregistrées" not in page and not IStatusMessage(request).show()
 
 
 def test_other_system_errors_keep_the_usual_error_page(integration):

@@ -8,6 +8,7 @@ event log has the error as before. Any other OSError keeps Plone's own error pag
 
 from Products.Five import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from Products.statusmessages.interfaces import IStatusMessage
 from zope.component import getSiteManager
 from zope.interface import implementedBy
 from zope.interface import Interface
@@ -37,6 +38,8 @@ class DiskFullView(BrowserView):
             return self.plone_error_page()
         logger.error("no space left to save (%s): the request %s was not saved", error, self.request.get("URL"))
         self.context = self.__parent__
+        # The form may have said "Modifications sauvegardées" before the commit failed: not so.
+        IStatusMessage(self.request).show()
         self.request.response.setStatus(STATUS)
         self.request.response.setHeader("Retry-After", "600")
         if "text/html" not in self.request.getHeader("Accept", ""):
