@@ -54,6 +54,21 @@ def test_ingest_counts_once_and_follows_appends(tmp_path):
     assert {row["profile"]: row["views"] for row in result["profiles"]} == {"parent": 3, "public": 1}
 
 
+def test_long_periods_read_from_the_months_give_the_same_figures(tmp_path):
+    log, database = tmp_path / "stats.log", tmp_path / "stats.sqlite"
+    write(log, line(day=1), line(day=2, visit=0), line(day=30, site="county", profile="public"))
+    ingest([log], database)
+    write(log, line(day=3, section="agenda"))
+    ingest([log], database)
+    today = date(2026, 11, 30)
+    by_months = figures(database, period("12m", today=today), today=today)
+    by_days = figures(database, period("custom", "2025-12-02", "2026-11-30"), today=today)
+    assert by_months["by"] == by_days["by"] == "month"
+    for key in ("views", "visits", "series", "profiles", "sites", "sections"):
+        assert by_months[key] == by_days[key], key
+    assert by_months["views"] == 4 and by_months["series"][-1]["visits"] == 3
+
+
 def test_a_line_being_written_is_read_next_time(tmp_path):
     log, database = tmp_path / "stats.log", tmp_path / "stats.sqlite"
     whole = line()

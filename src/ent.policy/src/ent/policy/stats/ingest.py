@@ -203,6 +203,18 @@ def write(connection, aggregates, offsets, now):
         "views = views + excluded.views, visits = visits + excluded.visits",
         [(*key, count, aggregates.visits[key]) for key, count in aggregates.views.items()],
     )
+    monthly = Counter()
+    for (day, *rest), count in aggregates.views.items():
+        monthly[(day[:7], *rest)] += count
+    monthly_visits = Counter()
+    for (day, *rest), count in aggregates.visits.items():
+        monthly_visits[(day[:7], *rest)] += count
+    connection.executemany(
+        "INSERT INTO months (month, site, section, profile, views, visits) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (month, site, section, profile) DO UPDATE SET "
+        "views = views + excluded.views, visits = visits + excluded.visits",
+        [(*key, count, monthly_visits[key]) for key, count in monthly.items()],
+    )
     for key, registers in aggregates.people.items():
         row = connection.execute("SELECT sketch FROM people WHERE month = ? AND site = ? AND profile = ?", key)
         known = row.fetchone()

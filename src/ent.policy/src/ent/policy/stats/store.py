@@ -2,6 +2,7 @@
 written by `ent-stats ingest` only, read by the dashboards and `@stats`.
 
     views(day, site, section, profile, views, visits)   page views and visits per day
+    months(month, site, section, profile, views, visits) the same per month (long periods)
     people(month, site, profile, sketch)                 the month's HyperLogLog (sketch.py)
     files(identity, path, offset, lines, corrupt, ...)   how far each log was read
 
@@ -20,6 +21,11 @@ CREATE TABLE IF NOT EXISTS views (
     views INTEGER NOT NULL, visits INTEGER NOT NULL,
     PRIMARY KEY (day, site, section, profile));
 CREATE INDEX IF NOT EXISTS views_site_day ON views (site, day);
+CREATE TABLE IF NOT EXISTS months (
+    month TEXT NOT NULL, site TEXT NOT NULL, section TEXT NOT NULL, profile TEXT NOT NULL,
+    views INTEGER NOT NULL, visits INTEGER NOT NULL,
+    PRIMARY KEY (month, site, section, profile));
+CREATE INDEX IF NOT EXISTS months_site_month ON months (site, month);
 CREATE TABLE IF NOT EXISTS people (
     month TEXT NOT NULL, site TEXT NOT NULL, profile TEXT NOT NULL, sketch BLOB NOT NULL,
     PRIMARY KEY (month, site, profile));
