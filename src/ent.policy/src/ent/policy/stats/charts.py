@@ -27,7 +27,8 @@ def columns(points, title, height=220, label=lambda key: key, labels=6) -> str:
     """`points`: [(key, views, visits)]: views as light columns, visits dark in front."""
     top, bottom = 16, 22
     plot = height - top - bottom
-    maximum = _scale(max((views for _, views, _ in points), default=0))
+    # At least 2, so that the middle line is a whole number too.
+    maximum = max(_scale(max((views for _, views, _ in points), default=0)), 2)
     count = max(len(points), 1)
     slot = 100 / count
     bar = slot * 0.72
