@@ -308,3 +308,30 @@ def test_a_killed_instance_is_taken_out_without_errors(topology):
     # `ent-instance run` starts it again: a new process, not the killed one.
     wait_until(lambda: len(topology.instance_pids()) == 2, timeout=15, what="the instance started again")
     assert victim not in topology.instance_pids()
+
+
+def test_no_instance_up_gives_the_french_busy_page_with_retry_after(project, tmp_path):
+    """HAProxy alone, its instances not listening: the visitor gets the ENT's page, not a
+    blank error (the same page after 30 s in the queue of busy instances)."""
+    from ent.server.services import haproxy
+
+    port = free_port()
+    balancer = haproxy.start(
+        tmp_path / "haproxy",
+        project / "instance" / "haproxy.cfg.in",
+        "127.0.0.1",
+        port,
+        [("instance1", "127.0.0.1", free_port()), ("instance2", "127.0.0.1", free_port())],
+        4,
+        say=lambda message: None,
+    )
+    try:
+        answer = requests.get(f"http://127.0.0.1:{port}/ent", timeout=60)
+    finally:
+        balancer.stop()
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "10"
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert answer.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "Le service est très sollicité, réessayez dans un instant." in answer.text
+    assert balancer.pid() is None

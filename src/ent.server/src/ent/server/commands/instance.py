@@ -300,28 +300,28 @@ def start_balancer(settings, instances):
 def watch(instances):
     """Until SIGTERM or Ctrl-C: start again an instance that died (killed, out of memory);
     HAProxy took it out at its first refused connection and puts it back when it answers."""
-    stopping = []
-
-    def stop(signum, frame):
-        stopping.append(signum)
-
-    signal.signal(signal.SIGTERM, stop)
     try:
-        while not stopping:
+        while True:
             for instance in instances:
                 # One that cannot start (a broken setting) is tried again every RESTART_DELAY s.
                 due = time.monotonic() - instance.started_at > RESTART_DELAY
-                if not instance.alive() and due and not stopping:
+                if not instance.alive() and due:
                     say(f"{instance.name} exited ({instance.process.returncode}); starting it again")
                     instance.start()
             time.sleep(1)
-    except KeyboardInterrupt:
-        pass
-    say("stopping")
+    except (KeyboardInterrupt, Stop):
+        say("stopping")
 
 
 def run_several(settings, started: list):
     """ENT_INSTANCES > 1: memcached, N instances, HAProxy in front; then watch them."""
+
+    def stop(signum, frame):
+        raise Stop()
+
+    # From now on SIGTERM (`ent-instance stop`) unwinds to command_run's stop_all, also while
+    # the instances start (minutes on a first run).
+    signal.signal(signal.SIGTERM, stop)
     memcached = start_memcached(settings)
     if memcached is not None:
         started.append(memcached)
@@ -358,15 +358,6 @@ def command_run(settings) -> int:
             for service in (start_directory(settings), start_storage(settings)):
                 if service is not None:
                     started.append(service)
-            if settings.proxy == "varnish":
-                # Varnish takes the public address; the instance (or HAProxy) serves behind it
-                # on loopback (ent.server.services.varnish.start_front, docs/caching.md).
-                from ent.server.services.varnish import start_front
-
-                sock.close()
-                proxy, settings = start_front(settings, say)
-                started.append(proxy)
-                sock = files.listen_socket(settings.host, settings.port)
             if settings.instances > 1:
                 # HAProxy takes the public address; it was bound only to report a taken port.
                 sock.close()
