@@ -358,6 +358,15 @@ def command_run(settings) -> int:
             for service in (start_directory(settings), start_storage(settings)):
                 if service is not None:
                     started.append(service)
+            if settings.proxy == "varnish":
+                # Varnish takes the public address; the instance (or HAProxy) serves behind it
+                # on loopback (ent.server.services.varnish.start_front, docs/caching.md).
+                from ent.server.services.varnish import start_front
+
+                sock.close()
+                proxy, settings = start_front(settings, say)
+                started.append(proxy)
+                sock = files.listen_socket(settings.host, settings.port)
             if settings.instances > 1:
                 # HAProxy takes the public address; it was bound only to report a taken port.
                 sock.close()
