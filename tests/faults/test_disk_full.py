@@ -27,7 +27,8 @@ def small_disk(tmp_path):
     if result.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here: {result.stderr.decode().strip()}")
     yield folder
-    subprocess.run(["umount", str(folder)], check=False)
+    # Lazily: a database a failed test left open must not keep the mount after the run.
+    subprocess.run(["umount", "--lazy", str(folder)], check=False)
 
 
 def open_db(var, read_only=False):
