@@ -2,6 +2,7 @@
 no ENT_RELSTORAGE_DSN): created, written (a page and a file), restarted, read back."""
 
 from ent.server.services.postgresql import PrivatePostgreSQL
+from ent.server.services.slapd import LocalDirectory
 from support.instance_process import free_port
 from support.instance_process import Instance
 from support.instance_process import make_env
@@ -111,6 +112,8 @@ def test_unreachable_database_is_one_line_and_nothing_is_written(project, storag
     assert "secret" not in result.stdout + result.stderr
     assert not (var / "etc" / "zope.conf").exists()
     assert not (var / "postgresql").exists()
+    # The directory started before the storage was tried is stopped again.
+    assert LocalDirectory(var / "ldap", 0, None, "").pid() is None
 
 
 def test_malformed_dsn_is_a_settings_error(project, storage_folder):

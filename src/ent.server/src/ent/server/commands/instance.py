@@ -355,7 +355,9 @@ def command_run(settings) -> int:
     started = []
     try:
         try:
-            for service in (start_directory(settings), start_storage(settings)):
+            # One after the other: the directory is stopped if the storage then fails to start.
+            for start in (start_directory, start_storage):
+                service = start(settings)
                 if service is not None:
                     started.append(service)
             if settings.proxy == "varnish":
