@@ -35,6 +35,12 @@ class MonEntView(BrowserView):
     def __call__(self):
         if api.user.is_anonymous():
             raise Unauthorized("Mon ENT")
+        # The page is the person's own feed, over the whole width as the homes are: the
+        # portal's portlet columns repeated its news and events for whoever may view them,
+        # and plone.app.event's events portlet (each date formatted from the woken object)
+        # took a quarter of the page's time.
+        self.request.set("disable_plone.leftcolumn", True)
+        self.request.set("disable_plone.rightcolumn", True)
         form = self.request.form
         self.school = form.get("school") or ""
         self.type = form.get("type") or ""
