@@ -12,8 +12,10 @@ Anonymous's reach, Mon ENT, REST with credentials, the iCal token feed, forms, e
 from plone import api
 from plone.app.caching.operations.utils import getContext
 from plone.app.caching.operations.utils import visibleToRole
+from plone.caching.hooks import Intercepted
 from plone.caching.interfaces import ICachingOperation
 from plone.caching.interfaces import ICachingOperationType
+from plone.caching.interfaces import X_CACHE_OPERATION_HEADER
 from plone.caching.interfaces import X_CACHE_RULE_HEADER
 from plone.transformchain.interfaces import ITransform
 from zope.component import adapter
@@ -130,6 +132,15 @@ def guard(request, response):
         keep = False
     if not keep:
         mark_private(response)
+    forget_rule(response)
+
+
+def forget_rule(response):
+    """plone.caching names the ruleset and operation it found in headers: at a refused item
+    they would tell it exists (a missing page has none; tests/security/test_concealment.py)."""
+    for name in (X_CACHE_RULE_HEADER, X_CACHE_OPERATION_HEADER):
+        if response.getHeader(name) is not None:
+            del response.headers[name.lower()]
 
 
 @implementer(ITransform)
@@ -162,5 +173,9 @@ def guard_streamed(event):
 def guard_failure(event):
     """An error's answer is made after the transform chain ran (exception views, the
     concealment's "missing" page that resets the headers): never shared."""
-    if not event.retry:
+    if event.retry:
+        return
+    # A 304 of plone.app.caching (an Intercepted "error") keeps what its operation said.
+    if not issubclass(event.exc_info[0], Intercepted):
         mark_private(event.request.response)
+    forget_rule(event.request.response)
