@@ -310,8 +310,9 @@ def test_user_menu_links(url):
     menu = user_menu(requests.get(f"{url}/colleges/{own}", auth=parent, timeout=60).text)
     assert menu["Mon ENT"] == f"{url}/@@mon-ent"
     assert menu["Mes notifications"] == f"{url}/@@notifications-preferences"
+    assert menu["Mes données"] == f"{url}/@@mes-donnees"
     assert "Se déconnecter" in menu
-    for address in (menu["Mon ENT"], menu["Mes notifications"]):
+    for address in (menu["Mon ENT"], menu["Mes notifications"], menu["Mes données"]):
         assert requests.get(address, auth=parent, timeout=60).status_code == 200, address
     preferences = lxml_html.fromstring(requests.get(menu["Mes notifications"], auth=parent, timeout=60).text)
     assert preferences.xpath("//input[@type='radio'][@name='form.widgets.notifications']")
@@ -319,3 +320,4 @@ def test_user_menu_links(url):
     assert "Se connecter" in anonymous
     assert "Mon ENT" not in anonymous
     assert "Mes notifications" not in anonymous
+    assert "Mes données" not in anonymous

@@ -172,9 +172,10 @@ class TestChrome:
     def test_a_parent_has_mon_ent_and_no_back_office(self, demo):
         for path in ("", SCHOOL, a_school_news_item(demo)):
             html = page(demo, "parent", path)
-            assert header_links(html) == ["Mon ENT", "Mes notifications", "Se déconnecter"], path
+            assert header_links(html) == ["Mon ENT", "Mes notifications", "Mes données", "Se déconnecter"], path
             assert f'href="{demo.url}/@@mon-ent"' in html
             assert f'href="{demo.url}/@@notifications-preferences"' in html
+            assert f'href="{demo.url}/@@mes-donnees"' in html
             assert 'id="edit-bar"' not in html
             assert "plone-toolbar-" not in html
             assert "label-by-author" not in html

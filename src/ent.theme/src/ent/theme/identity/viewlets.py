@@ -87,7 +87,7 @@ class BrandViewlet(ViewletBase):
 
 class UserToolsViewlet(ViewletBase):
     """The person's links (for Plone's personal bar, which lives in the toolbar): "Se
-    connecter" for a visitor; their name, Mon ENT, Mes notifications and "Se déconnecter"
+    connecter" for a visitor; their name, Mon ENT, Mes notifications, Mes données and "Se déconnecter"
     for anyone logged in, always visible (no menu to open, also on a phone)."""
 
     index = ViewPageTemplateFile("templates/usertools.pt")
