@@ -19,7 +19,7 @@ class TestInstall:
         assert IEntPolicyLayer in browser_layers
 
     def test_profile_version(self, setup_tool):
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1008",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1009",)
 
     @pytest.mark.parametrize("dependency", ["plone.restapi", "collective.easyform", "plone.app.contenttypes"])
     def test_dependencies_installed(self, installer, dependency):
@@ -437,7 +437,7 @@ class TestUpgradeTo1008:
 
         with api.env.adopt_roles(["Manager"]):
             setup_tool.upgradeProfile("ent.policy:default")
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1008",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1009",)
         portal = site_of_1007
         assert "Workspace" in api.portal.get_tool("portal_types").objectIds()
         assert api.portal.get_tool("portal_workflow").getChainForPortalType("Workspace") == ("ent_workspace_workflow",)
@@ -464,3 +464,44 @@ class TestUpgradeTo1008:
             before = portal["espaces"].getLayout(), sorted(portal["espaces"].objectIds())
             collaborative_spaces(None)
         assert (portal["espaces"].getLayout(), sorted(portal["espaces"].objectIds())) == before
+
+
+class TestUpgradeTo1009:
+    """1008 → 1009: HTTP caching, the GDPR retention delay, the error log."""
+
+    RETENTION = "ent.gdpr.retention_days"
+    CACHING = "plone.caching.interfaces.ICacheSettings."
+
+    @pytest.fixture
+    def site_of_1008(self, portal, setup_tool):
+        """A site as 1008 left it: caching off with Plone's mapping, no GDPR record, the error
+        log ignoring Plone's three exceptions only."""
+        registry = api.portal.get_tool("portal_registry")
+        del registry.records[self.RETENTION]
+        registry[self.CACHING + "enabled"] = False
+        registry[self.CACHING + "operationMapping"] = {}
+        portal.error_log.setProperties(20, False, ("Unauthorized", "NotFound", "Redirect"))
+        setup_tool.setLastVersionForProfile("ent.policy:default", "1008")
+        return portal
+
+    def test_the_site_gets_caching_its_retention_delay_and_a_clean_error_log(self, site_of_1008, setup_tool):
+        with api.env.adopt_roles(["Manager"]):
+            setup_tool.upgradeProfile("ent.policy:default")
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1009",)
+        assert api.portal.get_registry_record(self.RETENTION) == 92
+        assert api.portal.get_registry_record(self.CACHING + "enabled") is True
+        mapping = api.portal.get_registry_record(self.CACHING + "operationMapping")
+        assert mapping["plone.content.itemView"] == "ent.caching.publicPage"
+        ignored = site_of_1008.error_log.getProperties()["ignored_exceptions"]
+        assert {"BadRequest", "Forbidden", "NotFound", "Unauthorized"} <= set(ignored)
+
+    def test_running_it_again_keeps_what_an_administrator_chose(self, site_of_1008, setup_tool):
+        from ent.policy.upgrades.v1009 import scale_and_data_protection
+
+        with api.env.adopt_roles(["Manager"]):
+            setup_tool.upgradeProfile("ent.policy:default")
+            api.portal.set_registry_record(self.RETENTION, 200)
+            before = site_of_1008.error_log.getProperties()
+            scale_and_data_protection(None)
+        assert api.portal.get_registry_record(self.RETENTION) == 200
+        assert site_of_1008.error_log.getProperties() == before
