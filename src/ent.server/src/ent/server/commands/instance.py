@@ -267,7 +267,7 @@ class InstanceProcess:
 def start_instances(settings, started: list) -> list:
     """N instances on free loopback ports; the first creates the site, the others start
     together once it serves. Each is put in `started` as soon as it runs."""
-    from ent.server.services.local_directory import free_port
+    from ent.server.services.local import free_port
 
     files.write_instance(settings)
     instances = [InstanceProcess(settings, number, free_port()) for number in range(1, settings.instances + 1)]

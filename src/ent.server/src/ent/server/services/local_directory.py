@@ -7,32 +7,21 @@ from ent.server.ldif import DEMO_COUNTS
 from ent.server.ldif import directory_entries
 from ent.server.ldif import read_schools
 from ent.server.ldif import write_ldif
+from ent.server.services.local import free_port
+from ent.server.services.local import kept_value
 from ent.server.services.slapd import LocalDirectory
 from pathlib import Path
 
 import os
 import secrets
-import socket
 
 
 DEFAULT_BASE = "dc=ent,dc=local"
 
 
-def free_port(host="127.0.0.1") -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
-
-
 def secret_file(path: Path) -> str:
     """A generated secret kept in `path` (mode 0600), the same at every run."""
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    value = secrets.token_urlsafe(18)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as stream:
-        stream.write(value + "\n")
-    return value
+    return kept_value(path, lambda: secrets.token_urlsafe(18))
 
 
 def start(folder: Path, demo: bool, demo_password: str, port: int | None = None, base=DEFAULT_BASE, say=print):

@@ -6,7 +6,7 @@ instance then finds it in ENT_MEMCACHED (ent.policy.directory.config), so a sear
 directory answered for one instance is not asked again by the others.
 """
 
-from ent.server.services.local_directory import free_port
+from ent.server.services.local import free_port
 from pathlib import Path
 
 import os

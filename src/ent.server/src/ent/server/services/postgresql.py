@@ -10,6 +10,9 @@ PostgreSQL refuses to run as root: when we are root, the cluster belongs to the 
 `postgres` account and its programs run as that account.
 """
 
+from ent.server.services.local import free_port
+from ent.server.services.local import kept_value
+from ent.server.services.local import port_is_free
 from pathlib import Path
 
 import glob
@@ -18,7 +21,6 @@ import pwd
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import time
 
@@ -51,32 +53,6 @@ def program(name: str) -> str:
     return found
 
 
-def free_port(host="127.0.0.1") -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
-
-
-def port_is_free(port: int, host="127.0.0.1") -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
-def _kept(path: Path, make) -> str:
-    """A value kept in `path` (mode 0600), made once by `make()`, the same at every run."""
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    value = str(make())
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as stream:
-        stream.write(value + "\n")
-    return value
-
-
 def dsn_quote(value: str) -> str:
     return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
@@ -90,8 +66,8 @@ class PrivatePostgreSQL:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         os.chmod(self.folder, 0o700 if not self._as_service_account() else 0o711)
-        self.password = _kept(self.folder / "password", lambda: secrets.token_urlsafe(24))
-        self.port = int(_kept(self.folder / "port", free_port))
+        self.password = kept_value(self.folder / "password", lambda: secrets.token_urlsafe(24))
+        self.port = int(kept_value(self.folder / "port", free_port))
 
     @property
     def data(self) -> Path:

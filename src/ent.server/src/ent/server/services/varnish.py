@@ -199,7 +199,7 @@ def start_front(settings, say=print):
     pointed at it; return (the running Varnish, the settings of what serves behind it: the
     instance or HAProxy, on a free loopback port, believing Varnish's X-Forwarded-For)."""
     from ent.policy.caching.config import reset_config
-    from ent.server.services.local_directory import free_port
+    from ent.server.services.local import free_port
 
     import dataclasses
 

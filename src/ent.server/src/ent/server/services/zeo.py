@@ -8,6 +8,8 @@ left behind by a killed instance is stopped at the next start.
 
 from ent.server.files import render
 from ent.server.files import write_if_changed
+from ent.server.services.local import free_port
+from ent.server.services.local import port_is_free
 from pathlib import Path
 
 import os
@@ -20,21 +22,6 @@ import time
 
 class ZEOError(RuntimeError):
     """The ZEO server could not be started or reached; the message says why."""
-
-
-def free_port(host="127.0.0.1") -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
-
-
-def port_is_free(port: int, host="127.0.0.1") -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
 
 
 def answers(address: str, timeout=1.0) -> bool:

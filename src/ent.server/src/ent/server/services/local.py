@@ -1,0 +1,39 @@
+"""What every private service under var/ shares: loopback ports and values kept from run to run."""
+
+from pathlib import Path
+
+import os
+import socket
+
+
+def free_port(host="127.0.0.1") -> int:
+    """A port nothing listens on now (the system's choice)."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def port_is_free(port: int, host="127.0.0.1") -> bool:
+    """Whether a server could listen on `port`. SO_REUSEADDR as the servers themselves set
+    it: the connections of a server just stopped (TIME_WAIT) do not make its port look taken,
+    which would move a restarted PostgreSQL or ZEO away from the port its clients know."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def kept_value(path: Path, make) -> str:
+    """A value kept in `path` (mode 0600), made once by `make()`, the same at every run
+    (a generated password, a service's port)."""
+    path = Path(path)
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    value = str(make())
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as stream:
+        stream.write(value + "\n")
+    return value
