@@ -113,6 +113,7 @@ bench: $(STAMP)-test ## Benchmarks against plain Plone and local users in the sa
 	$(BIN)/python benchmarks/caching.py $(BENCH_ARGS_CACHING)
 	$(BIN)/python benchmarks/surge.py $(BENCH_ARGS_SURGE)
 	$(BIN)/python benchmarks/storage.py $(BENCH_ARGS_STORAGE)
+	$(BIN)/python benchmarks/stats.py $(BENCH_ARGS_STATS)
 
 .PHONY: versions
 versions: buildout/versions.cfg ## Regenerate buildout's versions.cfg from constraints.txt
