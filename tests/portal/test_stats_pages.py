@@ -166,3 +166,23 @@ def test_dashboards_and_csv(demo, ingested):
     site_rows = {row[1]: row for row in rows if row[0] == "site"}
     assert int(site_rows["0311721c"][3]) >= 3
     assert principal.get(f"{demo.url}/{OTHER_SCHOOL}/@@stats.csv", timeout=60).status_code == 403
+
+
+def test_mon_ent_leads_to_the_dashboards_one_may_read(demo):
+    """Mon ENT shows "Statistiques de fréquentation" with the dashboards the person may read:
+    the County's for a County admin, their school's for a principal, none for a teacher or a
+    parent; each link opens."""
+    from lxml import html as lxml_html
+
+    def dashboards(kind):
+        session = demo.session(PEOPLE[kind])
+        page = lxml_html.fromstring(session.get(f"{demo.url}/@@mon-ent", timeout=60).text)
+        links = page.xpath("//section[contains(@class, 'ent-my-statistics')]//a/@href")
+        for link in links:
+            assert session.get(link, timeout=60).status_code == 200, link
+        return links
+
+    assert dashboards("county-admin") == [f"{demo.url}/@@stats"]
+    assert dashboards("principal") == [f"{demo.url}/colleges/0310001h/@@stats"]
+    assert dashboards("teacher") == []
+    assert dashboards("parent") == []

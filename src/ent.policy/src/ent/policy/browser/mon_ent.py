@@ -80,6 +80,22 @@ class MonEntView(BrowserView):
 
         return summaries()
 
+    def my_statistics(self):
+        """The usage statistics the person may read (ent.policy.stats.access): the County's
+        dashboard for its administrators, their school's for a principal; none for others."""
+        from ent.policy.stats.access import is_county_admin
+        from ent.policy.stats.access import may_view
+
+        user = api.user.get_current()
+        portal_url = api.portal.get().absolute_url()
+        if is_county_admin(user):
+            return [{"url": f"{portal_url}/@@stats", "title": COUNTY_TITLE}]
+        return [
+            {"url": f"{portal_url}/colleges/{uai.lower()}/@@stats", "title": self.titles.get(uai, uai)}
+            for uai in self.schools
+            if may_view(user, uai)
+        ]
+
     def aids_url(self):
         return f"{api.portal.get().absolute_url()}/aides"
 
