@@ -6,8 +6,8 @@ nothing read or written. The answer is the purge's report."""
 
 from ent.policy.gdpr.erasure import purge
 from ent.policy.gdpr.erasure import RetentionRefused
+from ent.policy.services.jsonbody import json_object
 from plone.protect.interfaces import IDisableCSRFProtection
-from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
 from zope.interface import alsoProvides
 
@@ -20,16 +20,12 @@ TRUE_WORDS = {"1", "true", "yes", "on"}
 class GdprPurgePost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        try:
-            data = json_body(self.request) or {}
-        except Exception:
-            data = {}
-        if not isinstance(data, dict):
-            data = {}
-        dry_run = data.get("dry_run", self.request.form.get("dry_run", False))
+        # JSON only, never form fields: a form of another site cannot send it (jsonbody).
+        data = json_object(self.request)
+        dry_run = data.get("dry_run", False)
         if not isinstance(dry_run, bool):
             dry_run = str(dry_run).lower() in TRUE_WORDS
-        retention = data.get("retention_days", self.request.form.get("retention_days"))
+        retention = data.get("retention_days")
         try:
             return purge(self.context, dry_run=dry_run, retention=retention)
         except RetentionRefused as refused:
