@@ -143,3 +143,69 @@ class TestNothingPersonalIsShared:
             response = requests.get(f"{site['url']}/{path}", timeout=60)
             assert response.status_code == 404, path
             assert response.headers["Cache-Control"] == "private, no-store", path
+
+
+@pytest.fixture(scope="class")
+def files(functional_portal_class):
+    """A file and an image in the school's private folder (its principal's), and the same in
+    a published folder of the County portal."""
+    from plone import api
+    from plone.namedfile.file import NamedBlobFile
+    from plone.namedfile.file import NamedBlobImage
+
+    import base64
+
+    portal = functional_portal_class
+    build(portal)
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    )
+    with api.env.adopt_roles(["Manager"]):
+        made = {}
+        school = portal.unrestrictedTraverse(OWN_PATH)
+        for where, container in (("private", school), ("public", portal)):
+            folder = api.content.create(container=container, type="Folder", id=f"dossier-{where}", title=where)
+            made[f"{where}-file"] = api.content.create(
+                container=folder, type="File", id="releve", title="Relevé",
+                file=NamedBlobFile(b"%PDF-1.4 secret", filename="releve.pdf", contentType="application/pdf"),
+            )  # fmt: skip
+            made[f"{where}-image"] = api.content.create(
+                container=folder, type="Image", id="photo", title="Photo",
+                image=NamedBlobImage(png, filename="photo.png"),
+            )  # fmt: skip
+            if where == "public":
+                # Files and images have no workflow of their own: they follow their folder.
+                api.content.transition(obj=folder, to_state="published")
+    transaction.commit()
+    return {name: item.absolute_url() for name, item in made.items()}
+
+
+#: What a browser fetches of a file or an image: blob answers, which the transform chain
+#: does not see (stream iterators), a Range request and HEAD included.
+FILE_ADDRESSES = ("/@@download/file", "/@@display-file/file", "")
+IMAGE_ADDRESSES = ("/@@images/image", "/@@images/image/thumb", "/@@download/image", "")
+
+
+class TestFiles:
+    def test_a_private_file_is_never_stored_by_a_shared_cache(self, files):
+        http = requests.Session()
+        http.auth = (login_of(OWN, "principal"), PASSWORD)
+        for name, suffixes in (("private-file", FILE_ADDRESSES), ("private-image", IMAGE_ADDRESSES)):
+            for suffix in suffixes:
+                for method, headers in (("GET", {}), ("GET", {"Range": "bytes=0-3"}), ("HEAD", {})):
+                    # HEAD on a connection of its own: the test server sends a blob's bytes
+                    # after a HEAD too, which would garble the next answer on a kept one.
+                    asker = http if method == "GET" else requests
+                    response = asker.request(method, files[name] + suffix, headers=headers, auth=http.auth, timeout=60)
+                    assert response.status_code in (200, 206), (name, suffix, method, response.status_code)
+                    where = (name, suffix, method, headers)
+                    assert response.headers.get("Cache-Control") == "private, no-store", where
+                    assert "X-Cache-Rule" not in response.headers, where
+
+    def test_a_public_file_read_anonymously_may_be_shared(self, files):
+        """The positive control: the same rule finds a public file public. (An image's
+        `@@images/image` has no ruleset of plone.app.caching: it stays private, which is safe.)"""
+        for suffix in ("/@@download/file", "/@@display-file/file"):
+            response = requests.get(files["public-file"] + suffix, timeout=60)
+            assert response.status_code == 200, suffix
+            assert "s-maxage=" in response.headers.get("Cache-Control", ""), (suffix, response.headers)

@@ -23,6 +23,7 @@ from zope.globalrequest import getRequest
 from zope.interface import implementer
 from zope.interface import Interface
 from zope.interface import provider
+from ZPublisher.interfaces import IPubBeforeCommit
 from ZPublisher.interfaces import IPubBeforeStreaming
 from ZPublisher.interfaces import IPubFailure
 
@@ -39,6 +40,8 @@ CREDENTIAL_COOKIES = ("__ac", "auth_token", "_ZopeId")
 #: Query names that make an address personal (the iCal feed's token, a form's token...).
 PERSONAL_QUERY = re.compile(r"token|auth|__ac|key|secret|password", re.IGNORECASE)
 REQUEST_KEY = "ent.caching.public"
+#: Set once the guard has had its say on this answer.
+GUARDED_KEY = "ent.caching.guarded"
 
 
 def carries_credentials(request) -> bool:
@@ -125,6 +128,7 @@ def keeps_shared_headers(published, request, response) -> bool:
 
 def guard(request, response):
     """The last word on every answer: shared-cacheable as decided above, else private."""
+    request.other[GUARDED_KEY] = True
     published = request.get("PUBLISHED", None)
     try:
         keep = keeps_shared_headers(published, request, response)
@@ -167,6 +171,37 @@ def guard_streamed(event):
     request = getRequest()
     if request is not None and event.response is not None:
         guard(request, event.response)
+
+
+@adapter(IPubBeforeCommit)
+def guard_unguarded(event):
+    """Answers neither the transform chain nor streaming reaches: a blob's stream iterator
+    (`@@download`, `@@display-file`, `@@images` and their scales, a Range request). No
+    operation ran for them, so the decision is made here, by the same rule: public only for
+    an anonymous GET of a file or resource Anonymous may view; anything else private. If the
+    transform chain runs after this, it decides again (the guard has the last word)."""
+    request = event.request
+    if request.other.get(GUARDED_KEY):
+        return
+    response = request.response
+    published = request.get("PUBLISHED", None)
+    rule = response.getHeader(X_CACHE_RULE_HEADER)
+    try:
+        public = (
+            response.getStatus() == 200
+            and not response.cookies
+            and rule in PUBLIC_RULESETS | RESOURCE_RULESETS
+            and shared_cacheable(published, request)
+        )
+    except Exception:
+        public = False
+    if public:
+        from ent.policy.caching.config import current_config
+
+        mark_public(request, response, current_config().shared_max_age)
+    else:
+        mark_private(response)
+    forget_rule(response)
 
 
 @adapter(IPubFailure)
