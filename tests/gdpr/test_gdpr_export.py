@@ -4,6 +4,7 @@ holds about them, in a ZIP; for the person themself and the site's administrator
 from ent.policy.gdpr.export import export_person
 from ent.policy.gdpr.export import ExportRefused
 from gdpr.conftest import build
+from gdpr.conftest import MANAGER
 from gdpr.conftest import OTHER
 from gdpr.conftest import PASSWORD
 from gdpr.conftest import PDF
@@ -27,6 +28,10 @@ def unzip(data: bytes):
 
 
 def test_the_export_holds_what_the_person_made_and_nothing_of_others(person_data):
+    # A handler of the County takes the case up: the export names the County, not them (as
+    # the case's page does).
+    with api.env.adopt_roles(["Manager"]), api.env.adopt_user(username=MANAGER):
+        api.content.transition(obj=person_data["case"], transition="review")
     with api.env.adopt_user(username=PERSON):
         export = export_person(PERSON)
     stream = io.BytesIO()
@@ -50,6 +55,11 @@ def test_the_export_holds_what_the_person_made_and_nothing_of_others(person_data
     assert "agenda_subscription" in data
     text = archive.read("donnees.json").decode()
     assert "Kermesse" not in text and "Bonne idée" not in text and "Dominique" not in text
+    assert [(step["actor"], step["actor_name"]) for step in case["history"]][-1] == (
+        "",
+        "Les services du Département",
+    )
+    assert MANAGER not in text and "Agent Départemental" not in text
 
 
 def test_another_person_may_not_export_it(person_data):
@@ -79,6 +89,9 @@ def test_rest_page_and_refusals(functional_portal):
     admin = get("@gdpr-export", (SITE_OWNER_NAME, SITE_OWNER_PASSWORD), user=PERSON)
     assert admin.status_code == 200
     assert unzip(admin.content)[0]["cases"][0]["applicant_name"] == "Camille Martin"
+    # A login typed with spaces around it is the same person, not an empty export.
+    spaced = get("@gdpr-export", (SITE_OWNER_NAME, SITE_OWNER_PASSWORD), user=f" {PERSON} ")
+    assert unzip(spaced.content)[0]["cases"][0]["applicant_name"] == "Camille Martin"
 
     # Another person: refused with one line, whether the person exists or not.
     for someone in (PERSON, "nobody.at.all"):

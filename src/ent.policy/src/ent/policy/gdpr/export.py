@@ -126,7 +126,16 @@ class Export:
                     "file": self.add_file("dossiers", stored["file"]) if stored.get("file") is not None else None,
                 }
             )
-        steps = [_jsonable(step) for step in history(case)]
+        # The person's own steps keep their name; the County's handlers stay "Les services du
+        # Département", as on the case's page and in REST (cases.rest): who handled a case is
+        # not the person's data.
+        from ent.policy.cases.rest import COUNTY
+
+        steps = []
+        for step in history(case):
+            if step["actor"] != case.applicant:
+                step = dict(step, actor="", actor_name=COUNTY)
+            steps.append(_jsonable(step))
         return {
             "reference": case.reference,
             "kind": case.kind,
@@ -228,6 +237,11 @@ def _jsonable(value):
 def export_person(userid, asker=None) -> Export:
     """The export of `userid`'s data for `asker` (default: the current user); raises
     ExportRefused for anyone else than the person or an administrator."""
+    userid = userid.strip() if isinstance(userid, str) else ""
     if not userid or not may_export(userid, asker):
         raise ExportRefused(REFUSED)
-    return Export(userid)
+    # The account's own id, as the content and the cases record it: a login typed in another
+    # case or with spaces found the account but none of its data. A person the directory no
+    # longer knows (deactivated, not erased yet) is exported by the id as given.
+    user = api.user.get(userid=userid) or api.user.get(username=userid)
+    return Export(user.getId() if user is not None else userid)

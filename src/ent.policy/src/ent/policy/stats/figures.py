@@ -22,6 +22,10 @@ PERIODS = (
 DAILY_UP_TO = 62
 
 
+#: The years a period may cover (the ENT counts nothing before or after).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 class PeriodError(ValueError):
     """A period that cannot be read: its message (a msgid of `ent`) says why."""
 
@@ -80,6 +84,9 @@ def period(name="30d", start=None, end=None, today=None) -> Period:
         last = date.fromisoformat(end) if end else today
     except (TypeError, ValueError):
         raise PeriodError(_("Dates are written YYYY-MM-DD.")) from None
+    if not (FIRST_YEAR <= first.year and last.year <= LAST_YEAR):
+        # The month after 9999-12 does not exist (OverflowError); nothing was counted then.
+        raise PeriodError(_("Choose dates between 2000 and 2100."))
     if last < first:
         raise PeriodError(_("The end date is before the start date."))
     if (last - first).days > 3660:

@@ -5,6 +5,7 @@ gives the same figures through the same `dashboard_figures`."""
 
 from AccessControl import Unauthorized
 from ent.policy import groups
+from ent.policy.csvfiles import neutralised
 from ent.policy.i18n import _
 from ent.policy.stats import access
 from ent.policy.stats import charts
@@ -185,7 +186,10 @@ class StatsCSV(BrowserView):
             writer.writerow(["personnes", entry["month"], bucket_label(entry["month"]), "", "", entry["people"]])
         for name, key in (("profil", "profile"), ("site", "site"), ("rubrique", "section")):
             for row in result[key + "s"]:
-                writer.writerow([name, row[key], row["title"], row["views"], row["visits"], ""])
+                # Section ids and titles are editors' text: never a formula in a spreadsheet.
+                writer.writerow(
+                    [name, neutralised(row[key]), neutralised(row["title"]), row["views"], row["visits"], ""]
+                )
         name = f"statistiques-{result['site'] or 'tous'}-{result['start']}-{result['end']}.csv"
         response = self.request.response
         response.setHeader("Content-Type", "text/csv; charset=utf-8")
