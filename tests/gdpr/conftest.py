@@ -68,6 +68,14 @@ def build(portal):
         actions = get_actions(form)
         actions["inscriptions"].addDataRow({"name": PERSON_NAME, "email": PERSON_EMAIL, "comments": "Fauteuil"})
         actions["inscriptions"].addDataRow({"name": "Dominique Durand", "email": "dominique@example.org"})
+        # Rows that keep their sender (gdpr.submitter): the person's own, under another
+        # address; and another person's that typed the person's address.
+        actions["inscriptions"].addDataRow(
+            {"name": PERSON_NAME, "email": "autre@example.org", "comments": "Rampe", "ent_submitter": PERSON}
+        )
+        actions["inscriptions"].addDataRow(
+            {"name": "Dominique Durand", "email": PERSON_EMAIL, "comments": "Remarque privée", "ent_submitter": OTHER}
+        )
         made["form"] = form
         source = api.content.create(container=portal["aides"], type="Document", id="cantine", title="Aide à la cantine")
     with api.env.adopt_user(username=PERSON):

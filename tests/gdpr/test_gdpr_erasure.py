@@ -46,7 +46,7 @@ def state(portal, made):
         "comment_author": (comment.author_username, comment.author_name, comment.author_email, comment.Creator()),
         "other_comment_author": other_comment.author_name,
         "cases": len(cases),
-        "form_rows": sorted(row["email"] for row in rows),
+        "form_rows": sorted((row["email"], row.get("comments", "")) for row in rows),
         "preference": preference_and_time(portal, PERSON)[0],
         "other_preference": preference_and_time(portal, OTHER)[0],
         "roster": roster(made["space"]),
@@ -69,7 +69,7 @@ def test_anonymised_after_the_retention_delay_only(portal, person_data):
     assert (report["deactivated"], report["due"], report["erased"]) == (2, 1, 1)
     (line,) = report["people"]
     assert line["userid"] == PERSON
-    assert (line["content"], line["comments"], line["cases"], line["form_submissions"]) == (2, 1, 1, 1)
+    assert (line["content"], line["comments"], line["cases"], line["form_submissions"]) == (2, 1, 1, 2)
     assert (line["spaces"], line["notification_preference"], line["space_visits"]) == (1, 1, 1)
     assert "seraient anonymisée" in report["summary"]
     assert state(portal, person_data) == before
@@ -81,7 +81,8 @@ def test_anonymised_after_the_retention_delay_only(portal, person_data):
     assert after["post_owner"] != PERSON and PERSON not in after["post_history_actors"]
     assert after["comment_author"] == (None, None, None, None)
     assert after["cases"] == 0
-    assert after["form_rows"] == ["dominique@example.org"]
+    # Their two rows are gone; another's row that typed their address is not theirs to erase.
+    assert after["form_rows"] == [("camille.martin@example.org", "Remarque privée"), ("dominique@example.org", "")]
     assert after["preference"] == "digest"  # the default: the choice is gone
     assert PERSON not in after["roster"] and after["visits"] == 0
     # The other person, deactivated 10 days ago, keeps everything.

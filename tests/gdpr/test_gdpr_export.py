@@ -48,13 +48,16 @@ def test_the_export_holds_what_the_person_made_and_nothing_of_others(person_data
     assert archive.read(case["attachments"][0]["file"]) == PDF
     (page,) = [item for item in data["content"] if item["type"] == "File"]
     assert archive.read(page["files"][0]) == b"crayons, gomme\n"
-    assert [row["row"]["comments"] for row in data["form_submissions"]] == ["Fauteuil"]
+    # Their rows: the one kept by their id, and the older one by their address; never
+    # another's row that typed their address.
+    assert sorted(row["row"]["comments"] for row in data["form_submissions"]) == ["Fauteuil", "Rampe"]
     assert data["spaces"] == [{"path": "/espaces/parents", "title": "Parents", "role": "editor"}]
     assert len(data["space_visits"]) == 1
     assert data["notification_preference"]["choice"] == "immediate"
     assert "agenda_subscription" in data
     text = archive.read("donnees.json").decode()
     assert "Kermesse" not in text and "Bonne idée" not in text and "Dominique" not in text
+    assert "Remarque privée" not in text
     assert [(step["actor"], step["actor_name"]) for step in case["history"]][-1] == (
         "",
         "Les services du Département",
@@ -116,3 +119,21 @@ def test_rest_page_and_refusals(functional_portal):
     zipped = get("@@gdpr-admin", (SITE_OWNER_NAME, SITE_OWNER_PASSWORD), userid=OTHER, download=1)
     assert unzip(zipped.content)[0]["account"]["userid"] == OTHER
     assert get("@@gdpr-admin", (PERSON, PASSWORD)).status_code in (302, 401, 403, 404)
+
+
+def test_a_form_keeps_who_sent_it_whatever_the_fields_say(person_data):
+    """easyform's ExtraData reads `getattr(request, "ent_submitter")`: after authentication it
+    is the logged-in person's id, even when the posted fields claim another's."""
+    from ent.policy.gdpr.submitter import record_submitter
+
+    class Event:
+        def __init__(self, request):
+            self.request = request
+
+    request = person_data["form"].REQUEST
+    request.form["ent_submitter"] = OTHER
+    request.other["ent_submitter"] = OTHER  # as Zope copies a posted field there
+    request.environ["REQUEST_METHOD"] = "POST"
+    with api.env.adopt_user(username=PERSON):
+        record_submitter(Event(request))
+    assert getattr(request, "ent_submitter", "") == PERSON  # what easyform's ExtraData reads

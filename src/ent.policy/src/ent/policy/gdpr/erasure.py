@@ -111,7 +111,7 @@ def erase_person(site, userid, email="", dry_run=False) -> dict:
             "content": person.authored(userid),
             "comments": person.comments(userid),
             "cases": person.cases(userid),
-            "form_submissions": person.form_rows(email),
+            "form_submissions": person.form_rows(userid, email),
             "spaces": person.spaces(userid),
             "space_visits": list(person.space_visits(userid, site)),
         }

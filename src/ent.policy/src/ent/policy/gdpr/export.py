@@ -174,7 +174,7 @@ class Export:
                 "cases": [self.case(case) for case in person.cases(userid)],
                 "form_submissions": [
                     {"form": _path(form), "form_title": form.Title(), "row": _jsonable(dict(row))}
-                    for form, _name, _key, row in person.form_rows((person.account(userid) or {}).get("email"))
+                    for form, _name, _key, row in person.form_rows(userid, (person.account(userid) or {}).get("email"))
                 ],
                 "spaces": [
                     {"path": _path(space), "title": space.Title(), "role": role}

@@ -51,19 +51,25 @@ def cases(userid):
     return found
 
 
-def form_rows(email):
-    """(form, adapter name, row key, row) of the rows a form saved with the person's
-    address (easyform's SaveData keeps no user id: the registration forms prefill it)."""
+def form_rows(userid, email=""):
+    """(form, adapter name, row key, row) of the rows forms saved for the person: those whose
+    `ent_submitter` is their id (gdpr.submitter); a row saved before that was kept only by
+    the e-mail it holds, which its sender typed: such a row is theirs by that address."""
+    from ent.policy.gdpr.submitter import KEY
+
     email = (email or "").strip().lower()
-    if not email:
-        return []
     found = []
     for brain in catalog().unrestrictedSearchResults(portal_type="EasyForm"):
         form = brain._unrestrictedGetObject()
         storage = getattr(aq_base(form), "_inputStorage", None) or {}
         for name, rows in storage.items():
             for key, row in rows.items():
-                if str(row.get("email", "")).strip().lower() == email:
+                submitter = row.get(KEY)
+                if submitter:
+                    mine = submitter == userid
+                else:
+                    mine = bool(email) and str(row.get("email", "")).strip().lower() == email
+                if mine:
                     found.append((form, name, key, row))
     return found
 
