@@ -38,6 +38,7 @@ $(BIN)/python:
 $(STAMP)-run: $(STAMP)-system $(BIN)/python $(RUN_INPUTS)
 	$(BIN)/python -m pip install -q -c constraints.txt pip setuptools wheel
 	$(BIN)/python -m pip install -q --no-build-isolation -r requirements.txt
+	$(BIN)/python scripts/compile_translations.py
 	@touch $@
 
 $(STAMP)-test: $(STAMP)-run requirements-test.txt
