@@ -56,6 +56,12 @@ def configured(tmp_path, memcached, monkeypatch):
     # What the ZCML of ent.policy and pas.plugins.ldap registers in a running instance.
     registry.registerUtility(MemcachedServersProvider(), ICacheSettingsRecordProvider)
     registry.registerUtility(cacheProviderFactory(), ICacheProviderFactory)
+    # bda.cache registers this adapter when first imported: under a test layer that stacked
+    # its own registry (plone.testing), the registration left with the layer (the test
+    # failed so when such a module ran before it on the same worker).
+    from bda.cache.memcached import MemcachedManager
+
+    registry.registerAdapter(MemcachedManager)
     yield server
     registry.unregisterUtility(provided=ICacheSettingsRecordProvider)
     registry.unregisterUtility(provided=ICacheProviderFactory)

@@ -481,15 +481,6 @@ class TestUpgradeTo1009:
         registry[self.CACHING + "enabled"] = False
         registry[self.CACHING + "operationMapping"] = {}
         portal.error_log.setProperties(20, False, ("Unauthorized", "NotFound", "Redirect"))
-        # A training session's registration form as 1008 made it: its rows kept no sender.
-        from ent.policy.helpdesk import create_registration_form
-        from ent.policy.helpdesk import REGISTRATION_ACTIONS
-
-        with api.env.adopt_roles(["Manager"]):
-            event = api.content.create(container=portal["aide-formation"], type="Event", id="session", title="Session")
-            form = create_registration_form(event)
-        form.actions_model = REGISTRATION_ACTIONS.replace("\n        <element>ent_submitter</element>", "")
-        assert "ent_submitter" not in form.actions_model
         setup_tool.setLastVersionForProfile("ent.policy:default", "1008")
         return portal
 
@@ -503,12 +494,6 @@ class TestUpgradeTo1009:
         assert mapping["plone.content.itemView"] == "ent.caching.publicPage"
         ignored = site_of_1008.error_log.getProperties()["ignored_exceptions"]
         assert {"BadRequest", "Forbidden", "NotFound", "Unauthorized"} <= set(ignored)
-        from collective.easyform.api import get_actions
-
-        (form,) = [
-            obj for obj in site_of_1008["aide-formation"].objectValues() if obj.Title() == "Inscription : Session"
-        ]
-        assert "ent_submitter" in get_actions(form)["inscriptions"].ExtraData
 
     def test_running_it_again_keeps_what_an_administrator_chose(self, site_of_1008, setup_tool):
         from ent.policy.upgrades.v1009 import scale_and_data_protection

@@ -108,32 +108,11 @@ REGISTRATION_ACTIONS = """<?xml version="1.0" encoding="utf-8"?>
       <title>Inscriptions</title>
       <ExtraData>
         <element>dt</element>
-        <element>ent_submitter</element>
       </ExtraData>
     </field>
   </schema>
 </model>
 """
-
-
-def record_submitters(portal=None) -> int:
-    """Registration forms made before the rows kept their sender's id (`ent_submitter`,
-    gdpr.submitter) ask for it from now on; return how many were changed. Safe twice."""
-    portal = portal or api.portal.get()
-    changed = 0
-    catalog = api.portal.get_tool("portal_catalog")
-    for brain in catalog.unrestrictedSearchResults(portal_type="EasyForm"):
-        form = brain._unrestrictedGetObject()
-        model = form.actions_model or ""
-        if 'type="collective.easyform.actions.SaveData"' not in model or "ent_submitter" in model:
-            continue
-        if "<element>dt</element>" not in model:
-            continue
-        form.actions_model = model.replace(
-            "<element>dt</element>", "<element>dt</element>\n        <element>ent_submitter</element>", 1
-        )
-        changed += 1
-    return changed
 
 
 def help_section(portal=None):

@@ -1,11 +1,11 @@
 """Who sent a form: the id of the logged-in person, kept with the row a form saves.
 
-collective.easyform's "save data" action keeps the fields it is given and, as `ExtraData`,
-attributes of the request: our registration forms ask for `ent_submitter`, which this
-subscriber sets for every logged-in POST after authentication, in `request.other` (which
-wins over any form field of that name: nobody can claim another's id). A person's export
-and erasure (`gdpr.person.form_rows`) find their rows by it; the e-mail a person may type
-freely only for rows saved before it existed.
+Set for every logged-in POST after authentication, in `request.other` (which wins over any
+form field of that name: nobody can claim another's id). A person's export and erasure
+(`gdpr.person.form_rows`) find a row that carries it by it, and only then by the e-mail the
+row holds. Not stored yet: collective.easyform's "save data" keeps, besides the fields, only
+the `ExtraData` names its saved-data screen knows (asking it for `ent_submitter` broke that
+screen), so today's rows are still matched by their e-mail (docs/gdpr.md, "Limits").
 """
 
 from plone import api

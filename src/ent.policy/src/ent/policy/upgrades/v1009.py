@@ -3,26 +3,21 @@
 plone.app.caching with the ENT's operations and purging (`ent.policy.caching.setup`); the
 retention delay of a deactivated person's data (`ent.gdpr.retention_days`, registered from
 its interface, so that a value an administrator set is kept); the site's error log ignoring a
-visitor's mistakes (BadRequest, Forbidden); the registration forms keeping the id of whoever
-sends them (`ent_submitter`, for a person's export and erasure). The statistics need nothing
-in the database.
+visitor's mistakes (BadRequest, Forbidden). The statistics need nothing in the database.
 Each step may run again: it changes nothing then.
 """
 
 from ent.policy.caching.setup import enable_caching
 from ent.policy.gdpr.interfaces import IGdprSettings
 from ent.policy.hardening.errorlog import setup_error_log
-from ent.policy.helpdesk import record_submitters
 from plone import api
 from plone.registry.interfaces import IRegistry
 from zope.component import getUtility
 
 
 def scale_and_data_protection(context):
-    """Caching and purging, the GDPR settings, the error log's ignored exceptions, the
-    registration forms' sender."""
+    """Caching and purging, the GDPR settings, the error log's ignored exceptions."""
     portal = api.portal.get()
     enable_caching()
     getUtility(IRegistry).registerInterface(IGdprSettings, prefix="ent.gdpr")
     setup_error_log(portal)
-    record_submitters(portal)
