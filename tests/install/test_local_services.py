@@ -32,3 +32,26 @@ def test_a_kept_value_is_made_once_and_private(tmp_path):
     assert kept_value(path, lambda: made.append(1) or "other") == first == "s3cret"
     assert made == [1]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_running_pid_and_its_end(tmp_path):
+    """running_pid reads a service's pidfile and says whether it still runs; terminate stops it."""
+    from ent.server.services.local import running_pid
+    from ent.server.services.local import terminate
+
+    import subprocess
+    import sys
+
+    pidfile = tmp_path / "service.pid"
+    assert running_pid(pidfile) is None  # no file
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    pidfile.write_text(f"{process.pid}\n")
+    assert running_pid(pidfile) == process.pid
+
+    def pid_of():
+        return None if process.poll() is not None else running_pid(pidfile)
+
+    terminate(pid_of, timeout=10)
+    assert process.wait(10) is not None and pid_of() is None
+    pidfile.write_text("not a pid\n")
+    assert running_pid(pidfile) is None

@@ -9,6 +9,7 @@ instance/haproxy.cfg.in into var/haproxy, with its pidfile and admin socket.
 """
 
 from ent.server.files import render
+from ent.server.services.local import running_pid
 from pathlib import Path
 
 import os
@@ -96,12 +97,7 @@ class LoadBalancer:
             )
 
     def pid(self):
-        try:
-            pid = int(self.pidfile.read_text().split()[0])
-            os.kill(pid, 0)
-        except (OSError, ValueError, IndexError):
-            return None
-        return pid
+        return running_pid(self.pidfile)
 
     def start(self, timeout=10.0):
         result = subprocess.run(

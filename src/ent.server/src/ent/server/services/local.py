@@ -3,7 +3,9 @@
 from pathlib import Path
 
 import os
+import signal
 import socket
+import time
 
 
 def free_port(host="127.0.0.1") -> int:
@@ -37,3 +39,29 @@ def kept_value(path: Path, make) -> str:
     with os.fdopen(fd, "w", encoding="utf-8") as stream:
         stream.write(value + "\n")
     return value
+
+
+def running_pid(pidfile: Path) -> int | None:
+    """The pid a service wrote in `pidfile` (its first word), if that process still runs."""
+    try:
+        pid = int(Path(pidfile).read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    return pid
+
+
+def terminate(pid_of, timeout: float, poll=0.05) -> None:
+    """SIGTERM to the process `pid_of()` names, wait until it is gone, SIGKILL after `timeout`."""
+    pid = pid_of()
+    if pid is None:
+        return
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and pid_of() is not None:
+        time.sleep(poll)
+    if pid_of() is not None:
+        os.kill(pid, signal.SIGKILL)

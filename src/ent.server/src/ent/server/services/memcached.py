@@ -7,10 +7,11 @@ directory answered for one instance is not asked again by the others.
 """
 
 from ent.server.services.local import free_port
+from ent.server.services.local import running_pid
+from ent.server.services.local import terminate
 from pathlib import Path
 
 import os
-import signal
 import socket
 import subprocess
 import time
@@ -41,12 +42,7 @@ class Memcached:
         return self.folder / "memcached.pid"
 
     def pid(self):
-        try:
-            pid = int(self.pidfile.read_text().strip())
-            os.kill(pid, 0)
-        except (OSError, ValueError):
-            return None
-        return pid
+        return running_pid(self.pidfile)
 
     def answers(self) -> bool:
         try:
@@ -77,15 +73,7 @@ class Memcached:
         raise MemcachedError(f"memcached did not answer on {self.uri} within {timeout:.0f} s")
 
     def stop(self, timeout=10.0):
-        pid = self.pid()
-        if pid is None:
-            return
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self.pid() is not None:
-            time.sleep(0.05)
-        if self.pid() is not None:
-            os.kill(pid, signal.SIGKILL)
+        terminate(self.pid, timeout, poll=0.05)
         self.pidfile.unlink(missing_ok=True)
 
 

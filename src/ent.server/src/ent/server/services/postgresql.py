@@ -13,6 +13,7 @@ PostgreSQL refuses to run as root: when we are root, the cluster belongs to the 
 from ent.server.services.local import free_port
 from ent.server.services.local import kept_value
 from ent.server.services.local import port_is_free
+from ent.server.services.local import running_pid
 from pathlib import Path
 
 import glob
@@ -144,15 +145,7 @@ class PrivatePostgreSQL:
             pwfile.unlink(missing_ok=True)
 
     def pid(self) -> int | None:
-        try:
-            pid = int(self.pidfile.read_text().splitlines()[0])
-        except (OSError, ValueError, IndexError):
-            return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return None
-        return pid
+        return running_pid(self.pidfile)
 
     def start(self, timeout=60.0):
         if not port_is_free(self.port):

@@ -7,6 +7,7 @@ ENT_LDAP_URI names an existing directory, and stops it when the instance stops.
 
 from ent.policy.directory.shape import hash_password
 from ent.policy.directory.shape import Shape
+from ent.server.services.local import running_pid
 from pathlib import Path
 
 import os
@@ -121,15 +122,7 @@ class LocalDirectory:
             raise DirectoryError(f"slapadd failed on {ldif}: {result.stderr.strip().splitlines()[-1:]}")
 
     def pid(self):
-        try:
-            pid = int(self.pidfile.read_text().strip())
-        except (OSError, ValueError):
-            return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return None
-        return pid
+        return running_pid(self.pidfile)
 
     def start(self, timeout=15.0):
         if self.pid() is not None:

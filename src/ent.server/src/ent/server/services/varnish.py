@@ -6,10 +6,11 @@ backend on loopback. `ent-instance run` starts it and stops it on exit. The VCL 
 from instance/varnish.vcl.in (docs/caching.md says what it caches and what never).
 """
 
+from ent.server.services.local import running_pid
+from ent.server.services.local import terminate
 from pathlib import Path
 
 import os
-import signal
 import socket
 import subprocess
 import time
@@ -126,15 +127,7 @@ class Varnish:
         return self
 
     def pid(self):
-        try:
-            pid = int(self.pidfile.read_text().strip())
-        except (OSError, ValueError):
-            return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return None
-        return pid
+        return running_pid(self.pidfile)
 
     def answers(self) -> bool:
         try:
@@ -171,15 +164,7 @@ class Varnish:
         raise ProxyError(f"varnishd did not answer on {self.uri} within {timeout:.0f} s")
 
     def stop(self, timeout=15.0):
-        pid = self.pid()
-        if pid is None:
-            return
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self.pid() is not None:
-            time.sleep(0.1)
-        if self.pid() is not None:
-            os.kill(pid, signal.SIGKILL)
+        terminate(self.pid, timeout, poll=0.1)
 
 
 def start(var_dir, host, port, backend_host, backend_port, say=print, template=None, threads=4, **options):

@@ -10,6 +10,7 @@ from ent.server.files import render
 from ent.server.files import write_if_changed
 from ent.server.services.local import free_port
 from ent.server.services.local import port_is_free
+from ent.server.services.local import running_pid
 from pathlib import Path
 
 import os
@@ -75,15 +76,7 @@ class PrivateZEO:
         write_if_changed(self.config, text)
 
     def pid(self) -> int | None:
-        try:
-            pid = int(self.pidfile.read_text().strip())
-        except (OSError, ValueError):
-            return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return None
-        return pid
+        return running_pid(self.pidfile)
 
     def start(self, timeout=30.0):
         if not port_is_free(self.port):
