@@ -4,6 +4,7 @@ registration, a notification preference, a space visit), and others beside them.
 
 from collective.easyform.api import get_actions
 from ent.policy.cases.model import create_case
+from ent.policy.gdpr import submitter
 from ent.policy.helpdesk import create_registration_form
 from ent.policy.notifications.preferences import set_preference
 from ent.policy.workspaces import activity
@@ -68,14 +69,15 @@ def build(portal):
         actions = get_actions(form)
         actions["inscriptions"].addDataRow({"name": PERSON_NAME, "email": PERSON_EMAIL, "comments": "Fauteuil"})
         actions["inscriptions"].addDataRow({"name": "Dominique Durand", "email": "dominique@example.org"})
-        # Rows that keep their sender (gdpr.submitter): the person's own, under another
-        # address; and another person's that typed the person's address.
-        actions["inscriptions"].addDataRow(
-            {"name": PERSON_NAME, "email": "autre@example.org", "comments": "Rampe", "ent_submitter": PERSON}
-        )
-        actions["inscriptions"].addDataRow(
-            {"name": "Dominique Durand", "email": PERSON_EMAIL, "comments": "Remarque privée", "ent_submitter": OTHER}
-        )
+        # Rows whose sender was recorded (gdpr.submitter, as a logged-in POST records it):
+        # the person's own, under another address; and another person's that typed the
+        # person's address.
+        own = {"name": PERSON_NAME, "email": "autre@example.org", "comments": "Rampe"}
+        actions["inscriptions"].addDataRow(own)
+        submitter.record(form, "inscriptions", own["id"], PERSON)
+        others = {"name": "Dominique Durand", "email": PERSON_EMAIL, "comments": "Remarque privée"}
+        actions["inscriptions"].addDataRow(others)
+        submitter.record(form, "inscriptions", others["id"], OTHER)
         made["form"] = form
         source = api.content.create(container=portal["aides"], type="Document", id="cantine", title="Aide à la cantine")
     with api.env.adopt_user(username=PERSON):

@@ -3,15 +3,17 @@
 
 - their user id leaves the content they authored (creators, owner, local roles, the
   workflow history's actor) and their comments (author's id, name and address);
-- their submissions (cases with their attachments, rows of the forms saved with their
-  address), notification preference, space visits, roster entries and failed log-in count
-  are deleted.
+- their submissions (cases with their attachments; the forms' rows they sent, with the
+  record of who sent them, and rows saved before such records that hold their address),
+  notification preference, space visits, roster entries and failed log-in count are
+  deleted.
 
 What `ent.policy.gdpr.person` finds is what is erased: a second run finds nothing left and
 changes nothing. `ent-gdpr purge` (ent.server) calls `purge` through `POST @gdpr-purge`."""
 
 from . import person
 from .leavers import deactivated_people
+from .submitter import forget as forget_sender
 from Acquisition import aq_base
 from ent.policy.dates import local_iso
 from ent.policy.workspaces.membership import MEMBERS_INDEX
@@ -131,6 +133,7 @@ def erase_person(site, userid, email="", dry_run=False) -> dict:
             case.aq_parent.manage_delObjects([case.getId()])
         for form, name, key, _row in found["form_submissions"]:
             del form._inputStorage[name][key]
+            forget_sender(form, name, key)
         for space, _role in found["spaces"]:
             if userid in (getattr(aq_base(space), "__ac_local_roles__", None) or {}):
                 space.manage_delLocalRoles([userid])

@@ -1,6 +1,9 @@
 """Where a person's data lies in the site, found by their user id: one place that the export
 and the erasure both read, so that what is exported is what is erased.
 
+A form's row is the person's by its recorded sender (`gdpr.submitter`), or, for a row
+saved before senders were recorded, by the e-mail it holds (`form_rows`).
+
 Everything is found unrestricted (an administrator's export, or the person's own data in
 places they may no longer see, e.g. a space they left)."""
 
@@ -52,21 +55,24 @@ def cases(userid):
 
 
 def form_rows(userid, email=""):
-    """(form, adapter name, row key, row) of the rows forms saved for the person: those whose
-    `ent_submitter` is their id (gdpr.submitter); a row saved before that was kept only by
-    the e-mail it holds, which its sender typed: such a row is theirs by that address."""
-    from ent.policy.gdpr.submitter import KEY
+    """(form, action name, row key, row) of the rows forms saved for the person: a row whose
+    sender was recorded (`gdpr.submitter`: the logged-in person who sent it) is theirs when
+    that is their id, whatever e-mail it holds; a row with no record (saved before the
+    records existed) is theirs when it holds their e-mail, which its sender typed. A row
+    saved anonymously has no record either: it too is matched by its e-mail."""
+    from ent.policy.gdpr.submitter import senders
 
     email = (email or "").strip().lower()
     found = []
     for brain in catalog().unrestrictedSearchResults(portal_type="EasyForm"):
         form = brain._unrestrictedGetObject()
         storage = getattr(aq_base(form), "_inputStorage", None) or {}
+        records = senders(form) or {}
         for name, rows in storage.items():
             for key, row in rows.items():
-                submitter = row.get(KEY)
-                if submitter:
-                    mine = submitter == userid
+                sender = records.get((name, key))
+                if sender:
+                    mine = sender == userid
                 else:
                     mine = bool(email) and str(row.get("email", "")).strip().lower() == email
                 if mine:
