@@ -122,8 +122,9 @@ def test_rest_page_and_refusals(functional_portal):
 
 
 def test_a_form_keeps_who_sent_it_whatever_the_fields_say(person_data):
-    """easyform's ExtraData reads `getattr(request, "ent_submitter")`: after authentication it
-    is the logged-in person's id, even when the posted fields claim another's."""
+    """The sender recorded with a row is `request.other["ent_submitter"]`: after
+    authentication it is the logged-in person's id, even when the posted fields claim
+    another's."""
     from ent.policy.gdpr.submitter import record_submitter
 
     class Event:
@@ -136,4 +137,4 @@ def test_a_form_keeps_who_sent_it_whatever_the_fields_say(person_data):
     request.environ["REQUEST_METHOD"] = "POST"
     with api.env.adopt_user(username=PERSON):
         record_submitter(Event(request))
-    assert getattr(request, "ent_submitter", "") == PERSON  # what easyform's ExtraData reads
+    assert getattr(request, "ent_submitter", "") == PERSON  # what gdpr.submitter records
