@@ -1,5 +1,6 @@
 """The schools finder page and a school's home page."""
 
+from DateTime import DateTime
 from ent.policy.browser.home import HomeMixin
 from ent.policy.content.school import SECTIONS
 from ent.policy.i18n import _
@@ -16,6 +17,30 @@ SERVICE_LABELS = (
     ("segpa", "SEGPA"),
     ("ulis", "ULIS"),
 )
+
+
+def visible_children(container, wanted=None):
+    """{"title", "url"} of the items of `container` (those named in `wanted`, if given) that
+    the catalog would list for the current reader, in the container's order: those they may
+    view, within their publication dates unless they may see inactive content.
+
+    A school's home asks this of two small folders on every view: reading the few items is
+    several times cheaper than a catalog query (ExtendedPathIndex, the roles and dates
+    filters, the position sort), which weighed a tenth of the page (docs/benchmarks.md)."""
+    now = DateTime()
+    found = []
+    for item_id in container.objectIds():
+        if wanted is not None and item_id not in wanted:
+            continue
+        item = container.get(item_id)
+        if item is None or not api.user.has_permission("View", obj=item):
+            continue
+        if not (item.effective() <= now <= item.expires()) and not api.user.has_permission(
+            "Access inactive portal content", obj=item
+        ):
+            continue
+        found.append({"title": item.Title(), "url": item.absolute_url()})
+    return found
 
 
 def service_labels(services: dict) -> list[str]:
@@ -99,7 +124,7 @@ class SchoolView(HomeMixin, BrowserView):
         folder = self.context.get("espaces")
         if folder is None or not api.user.has_permission("View", obj=folder):
             return None
-        return api.content.find(context=folder, depth=1, sort_on="getObjPositionInParent")
+        return visible_children(folder)
 
     def spaces_url(self):
         folder = self.context.get("espaces")
@@ -111,9 +136,7 @@ class SchoolView(HomeMixin, BrowserView):
 
     def sections(self):
         """The school's sections the visitor may see, in their order."""
-        wanted = [section_id for section_id, _title, _view in SECTIONS]
-        brains = api.content.find(context=self.context, depth=1, portal_type="Folder", sort_on="getObjPositionInParent")
-        return [brain for brain in brains if brain.getId in wanted]
+        return visible_children(self.context, {section_id for section_id, _title, _view in SECTIONS})
 
     def has_accent(self):
         """Whether the school has its own accent colour (ent.theme sets it as `--ent-accent`
