@@ -58,6 +58,8 @@ import re
 PUBLIC = "public"
 #: The local role of an item's audience groups (see the module's docstring).
 RECIPIENT_ROLE = "Recipient"
+#: The last part of every group id an audience can name (groups.school_group, county_group).
+AUDIENCE_PROFILES = frozenset(PROFILES)
 #: Review states of a published item: for everyone, or for its audience.
 PUBLIC_STATE = "published"
 AUDIENCE_STATE = "internal"
@@ -338,6 +340,13 @@ class AudienceRoles:
         self.context = context
 
     def getRoles(self, principal_id):
+        # Asked for the person and for each of their groups, on every object of the
+        # acquisition chain, at each permission check of a page: only a group named
+        # `{uai}-{profile}` or `all-{profile}` can be in an audience (targets), so the person's
+        # own id, AuthenticatedUsers or a school's editors are answered without working the
+        # item's audience out (a parent's pages: docs/benchmarks.md, "Scale").
+        if principal_id.rpartition("-")[2] not in AUDIENCE_PROFILES:
+            return ()
         if principal_id in audience_groups(self.context):
             return (RECIPIENT_ROLE,)
         return ()

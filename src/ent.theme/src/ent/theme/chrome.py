@@ -10,6 +10,7 @@ pupils, and teachers without those roles do not.
 """
 
 from AccessControl import getSecurityManager
+from Acquisition import aq_base
 from Acquisition import aq_inner
 from plone import api
 from plone.app.layout.globals.context import ContextState
@@ -17,10 +18,13 @@ from plone.app.layout.viewlets import content
 from plone.app.layout.viewlets.content import DocumentBylineViewlet
 from plone.memoize.view import memoize
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from zope.annotation.interfaces import IAnnotations
+from zope.globalrequest import getRequest
 
 import os
 
 
+MAY_EDIT_KEY = "ent.theme.may_edit"
 EDITING_PERMISSIONS = (
     "Modify portal content",
     "Add portal content",
@@ -30,12 +34,28 @@ EDITING_PERMISSIONS = (
 
 
 def may_edit(context) -> bool:
-    """Whether the current person may edit on `context` or on its navigation root."""
+    """Whether the current person may edit on `context` or on its navigation root.
+
+    Asked by the toolbar, the byline and the contributors of one page: up to ten permission
+    checks each, every one through the local roles of the whole acquisition chain; the
+    answer is kept for the rest of the request (for that person and that object)."""
     security = getSecurityManager()
     user = security.getUser()
     if user is None or user.getUserName() == "Anonymous User":
         return False
     context = aq_inner(context)
+    request = getRequest()
+    if request is None:
+        return _may_edit(security, context)
+    memo = IAnnotations(request).setdefault(MAY_EDIT_KEY, {})
+    path = getattr(aq_base(context), "getPhysicalPath", None) and context.getPhysicalPath()
+    key = (user.getId(), id(aq_base(context)), path)
+    if key not in memo:
+        memo[key] = _may_edit(security, context)
+    return memo[key]
+
+
+def _may_edit(security, context):
     places = [context]
     try:
         root = api.portal.get_navigation_root(context)
