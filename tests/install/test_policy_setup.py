@@ -19,7 +19,7 @@ class TestInstall:
         assert IEntPolicyLayer in browser_layers
 
     def test_profile_version(self, setup_tool):
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1009",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1010",)
 
     @pytest.mark.parametrize("dependency", ["plone.restapi", "collective.easyform", "plone.app.contenttypes"])
     def test_dependencies_installed(self, installer, dependency):
@@ -437,7 +437,7 @@ class TestUpgradeTo1008:
 
         with api.env.adopt_roles(["Manager"]):
             setup_tool.upgradeProfile("ent.policy:default")
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1009",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1010",)
         portal = site_of_1007
         assert "Workspace" in api.portal.get_tool("portal_types").objectIds()
         assert api.portal.get_tool("portal_workflow").getChainForPortalType("Workspace") == ("ent_workspace_workflow",)
@@ -487,7 +487,7 @@ class TestUpgradeTo1009:
     def test_the_site_gets_caching_its_retention_delay_and_a_clean_error_log(self, site_of_1008, setup_tool):
         with api.env.adopt_roles(["Manager"]):
             setup_tool.upgradeProfile("ent.policy:default")
-        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1009",)
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1010",)
         assert api.portal.get_registry_record(self.RETENTION) == 92
         assert api.portal.get_registry_record(self.CACHING + "enabled") is True
         mapping = api.portal.get_registry_record(self.CACHING + "operationMapping")
@@ -505,3 +505,45 @@ class TestUpgradeTo1009:
             scale_and_data_protection(None)
         assert api.portal.get_registry_record(self.RETENTION) == 200
         assert site_of_1008.error_log.getProperties() == before
+
+
+class TestUpgradeTo1010:
+    """1009 → 1010: no events portlet beside every page."""
+
+    @staticmethod
+    def root_portlets(portal, column):
+        from plone.portlets.interfaces import IPortletAssignmentMapping
+        from plone.portlets.interfaces import IPortletManager
+        from zope.component import getMultiAdapter
+        from zope.component import getUtility
+
+        return getMultiAdapter((portal, getUtility(IPortletManager, name=column)), IPortletAssignmentMapping)
+
+    @pytest.fixture
+    def site_of_1009(self, portal, setup_tool):
+        """A site as 1009 left it: plone.app.event's events portlet on the root."""
+        from plone.app.event.portlets import portlet_events
+
+        self.root_portlets(portal, "plone.rightcolumn")["events"] = portlet_events.Assignment()
+        setup_tool.setLastVersionForProfile("ent.policy:default", "1009")
+        return portal
+
+    def test_a_new_site_has_no_events_portlet_and_keeps_its_navigation(self, portal):
+        assert "events" not in self.root_portlets(portal, "plone.rightcolumn")
+        assert "navigation" in self.root_portlets(portal, "plone.leftcolumn")
+
+    def test_the_site_loses_the_events_portlet(self, site_of_1009, setup_tool):
+        with api.env.adopt_roles(["Manager"]):
+            setup_tool.upgradeProfile("ent.policy:default")
+        assert setup_tool.getLastVersionForProfile("ent.policy:default") == ("1010",)
+        assert "events" not in self.root_portlets(site_of_1009, "plone.rightcolumn")
+
+    def test_running_it_again_keeps_a_portlet_an_editor_added(self, site_of_1009, setup_tool):
+        from ent.policy.upgrades.v1010 import remove_root_events_portlet
+        from plone.app.portlets.portlets import navigation
+
+        with api.env.adopt_roles(["Manager"]):
+            setup_tool.upgradeProfile("ent.policy:default")
+            self.root_portlets(site_of_1009, "plone.rightcolumn")["agenda"] = navigation.Assignment()
+            remove_root_events_portlet(None)
+        assert list(self.root_portlets(site_of_1009, "plone.rightcolumn")) == ["agenda"]

@@ -96,8 +96,31 @@ def unset_county_home(portal):
         portal.setLayout(portal.getDefaultLayout())
 
 
+def remove_events_portlet(portal):
+    """Take away the events portlet plone.app.event assigns to a new site's root (right column).
+
+    The ENT's agendas, the County's and schools' homes and Mon ENT list the events each
+    person may see; the portlet repeated them beside every inner page, for the price of a
+    catalog query and of formatting its dates on each view (a third of a parent's news item
+    page: docs/benchmarks.md, "Scale"). An editor may still add one where it is wanted."""
+    from plone.portlets.interfaces import IPortletAssignmentMapping
+    from plone.portlets.interfaces import IPortletManager
+    from zope.component import getMultiAdapter
+    from zope.component import queryUtility
+
+    manager = queryUtility(IPortletManager, name="plone.rightcolumn")
+    if manager is None:
+        return False
+    mapping = getMultiAdapter((portal, manager), IPortletAssignmentMapping)
+    if "events" not in mapping:
+        return False
+    del mapping["events"]
+    return True
+
+
 def create_structure(portal):
     """Create the County portal's sections, groups and roles that do not exist yet."""
+    remove_events_portlet(portal)
     ensure_groups(county_groups())
     api.group.grant_roles(groupname=COUNTY_ADMINS, roles=list(COUNTY_ADMIN_ROLES))
     # County editors work on the County portal; schools block these roles (setup_school).
