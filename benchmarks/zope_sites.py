@@ -42,6 +42,8 @@ PLAIN_PROFILES = (
     "plone.app.layout:default",
     "plonetheme.barceloneta:default",
 )
+#: The member created on plain sites by `prepare`, its password the admin's.
+PLAIN_MEMBER = "member"
 #: kind: (profiles on top of Plone's base profile, demo profile too)
 KINDS = {
     "plain": (PLAIN_PROFILES, False),
@@ -254,6 +256,17 @@ def main(app):
                 api.portal.set_registry_record("plone.navigation_depth", int(args[2]))
                 transaction.commit()
             result["navigation_depth"] = api.portal.get_registry_record("plone.navigation_depth")
+            if args[1].startswith("plain"):
+                # The reference of a logged-in person's pages: a plain member, as a parent of
+                # the ENT is one (benchmarks/caching.py logs in as both).
+                api.user.create(
+                    email="member@example.org",
+                    username=PLAIN_MEMBER,
+                    password=settings.admin_password,
+                    roles=("Member",),
+                )
+                transaction.commit()
+                result["member"] = PLAIN_MEMBER
     elif mode == "import":
         result.update(time_import(root, settings, int(args[1])))
     else:
