@@ -21,6 +21,10 @@ each figure):
    (`@workflow/publish_internal`) for every parent (all-parent), for the parents of one
    school, and for everyone (`@workflow/publish`, the plain Plone case): the time of each
    request, and how long the instance's notification worker then takes for the job.
+5. the scale site's backup (issue #16, `ent-backup`, the instance stopped): a full backup
+   after step 2, an incremental one after step 4, then a restore of the newest point into an
+   empty folder (its Data.fs checked to have the site's size): the time of each, and the
+   size each backup added (a blob hard-linked to the previous snapshot counted once).
 
 Every server listens on 127.0.0.1 only; every loop is bounded (counts and timeouts).
 Everything happens in a temporary folder, removed at the end; every process started here
@@ -37,6 +41,7 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
 import sys
 import time
@@ -370,9 +375,57 @@ def measure_publishing(args, client, event_log, figures):
     }
 
 
+def unique_size(path):
+    """Bytes under `path`, a file with several hard links counted once (a backup's blob
+    snapshot links the blobs the previous one already holds)."""
+    seen, total = set(), 0
+    for folder, _dirs, names in os.walk(path):
+        for name in names:
+            info = os.lstat(os.path.join(folder, name))
+            if (info.st_dev, info.st_ino) not in seen:
+                seen.add((info.st_dev, info.st_ino))
+                total += info.st_size
+    return total
+
+
+def backup(args, tmp, var, password, figures, name, *options):
+    """`ent-backup backup` of the scale site (the instance stopped: the worst case is the
+    same files read while it serves); its time, and the size the backup folder gained."""
+    backups = tmp / "backups"
+    env = dirbench.env_for(var, bench.free_port(), password, args.demo_password, ENT_BACKUP_DIR=backups)
+    before = unique_size(backups)
+    seconds, _proc = dirbench.timed_command(
+        [bench.CODE["bin"] / "ent-backup", "backup", *options], env, tmp / f"{name}.log", args.backup_timeout
+    )
+    figure = {"seconds": seconds, "added_mib": (unique_size(backups) - before) / 2**20}
+    figures.setdefault("backup", {})[name] = figure
+    log(f"backup: {name} in {seconds:.1f} s, {figure['added_mib']:.1f} MiB")
+
+
+def restore(args, tmp, var, password, figures):
+    """`ent-backup restore` of the newest point into an empty folder; the time, and that the
+    restored Data.fs has the size of the site's."""
+    target = tmp / "restored"
+    env = dirbench.env_for(target, bench.free_port(), password, args.demo_password, ENT_BACKUP_DIR=tmp / "backups")
+    seconds, _proc = dirbench.timed_command(
+        [bench.CODE["bin"] / "ent-backup", "restore"], env, tmp / "restore.log", args.backup_timeout
+    )
+    original = (var / "filestorage" / "Data.fs").stat().st_size
+    restored = (target / "filestorage" / "Data.fs").stat().st_size
+    if restored != original:
+        raise bench.BenchError(f"restore: Data.fs of {restored} bytes, the site's has {original}")
+    figures["backup"]["restore"] = {"seconds": seconds, "data_fs_mib": restored / 2**20}
+    figures["backup"]["var_mib"] = bench.folder_size(var) / 2**20
+    log(f"backup: restored in {seconds:.1f} s ({restored / 2**20:.0f} MiB Data.fs)")
+    shutil.rmtree(target, ignore_errors=True)
+
+
 def measure_all(args, tmp, var, password, figures):
     dirbench.build_directory(args, tmp, var, password, figures)
     populate(args, tmp, var, password, figures)
+    # The scale site's backup (issue #16): a full one now, an incremental one after the
+    # publishing below, then a restore of the newest point into an empty folder.
+    backup(args, tmp, var, password, figures, "full", "--full")
     # The worker runs in the instance as with `make run`; its mail waits in the outbox (no
     # SMTP server on that port: nothing is sent); no daily digest during the run.
     settings = {
@@ -392,6 +445,8 @@ def measure_all(args, tmp, var, password, figures):
             client.close()
         outbox = var / "mail" / "outbox" / "new"
         figures["outbox_mails"] = len(list(outbox.iterdir())) if outbox.is_dir() else 0
+    backup(args, tmp, var, password, figures, "incremental")
+    restore(args, tmp, var, password, figures)
 
 
 # --- report --------------------------------------------------------------------------
@@ -427,6 +482,26 @@ def table(results):
             f"{total:,} news items and events created and published in one Zope process ({items['events']:,} events, "
             f"{items['county_items']:,} on the County portal; commits of 1,000)",
             f"{items['seconds'] / 60:.1f} min ({total / items['seconds']:.0f} a second)",
+            "–",
+            "–",
+            "–",
+        )
+    saved = results.get("backup") or {}
+    for name, label in (("full", "a full backup"), ("incremental", "an incremental backup after the publishing below")):
+        if name in saved:
+            figure = saved[name]
+            row(
+                f"`ent-backup backup` of this site ({saved.get('var_mib', 0):,.0f} MiB under var/): {label}",
+                f"{figure['seconds']:.1f} s, {figure['added_mib']:,.1f} MiB",
+                "–",
+                "–",
+                "–",
+            )
+    if "restore" in saved:
+        figure = saved["restore"]
+        row(
+            f"`ent-backup restore` of the newest point into an empty folder ({figure['data_fs_mib']:,.0f} MiB Data.fs)",
+            f"{figure['seconds']:.1f} s",
             "–",
             "–",
             "–",
@@ -589,6 +664,7 @@ def parse_args(argv):
         "ENT_ZODB_CACHE_SIZE=200000); by default the instance has the settings of `make run`",
     )
     parser.add_argument("--timeout", type=float, default=7200, help="seconds for all the page requests (default 7200)")
+    parser.add_argument("--backup-timeout", type=float, default=3600, help="seconds for a backup or a restore")
     parser.add_argument("--job-timeout", type=float, default=600, help="seconds for the worker to do one job")
     parser.add_argument("--populate-timeout", type=float, default=10800, help="seconds for creating the items")
     dirbench.common_arguments(parser, "docs/benchmarks.md and benchmarks/results.json")
