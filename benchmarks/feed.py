@@ -60,7 +60,8 @@ BEGIN = "<!-- feed-benchmark:begin (written by `benchmarks/feed.py --write`; edi
 END = "<!-- feed-benchmark:end -->"
 SCHOOL = dirbench.SCHOOL
 PUBLISHER = "county.agent"  # a County editor of the scale directory (county-editors)
-TARGET_P95_MS = 150
+#: Issue #15's p95 targets at 50,000 items: @my-feed 150 ms, @@mon-ent 300 ms.
+TARGET_P95_MS = {"feed": 150, "mon-ent": 300}
 JSON_HEADERS = dirbench.JSON_HEADERS
 SEARCHED_TYPES = ("News Item", "Event")
 TYPES_QUERY = "portal_type=News+Item&portal_type=Event"
@@ -397,7 +398,11 @@ def backup(args, tmp, var, password, figures, name, *options):
     seconds, _proc = dirbench.timed_command(
         [bench.CODE["bin"] / "ent-backup", "backup", *options], env, tmp / f"{name}.log", args.backup_timeout
     )
-    figure = {"seconds": seconds, "added_mib": (unique_size(backups) - before) / 2**20}
+    figure = {
+        "seconds": seconds,
+        "added_mib": (unique_size(backups) - before) / 2**20,
+        "data_fs_mib": (var / "filestorage" / "Data.fs").stat().st_size / 2**20,
+    }
     figures.setdefault("backup", {})[name] = figure
     log(f"backup: {name} in {seconds:.1f} s, {figure['added_mib']:.1f} MiB")
 
@@ -415,7 +420,6 @@ def restore(args, tmp, var, password, figures):
     if restored != original:
         raise bench.BenchError(f"restore: Data.fs of {restored} bytes, the site's has {original}")
     figures["backup"]["restore"] = {"seconds": seconds, "data_fs_mib": restored / 2**20}
-    figures["backup"]["var_mib"] = bench.folder_size(var) / 2**20
     log(f"backup: restored in {seconds:.1f} s ({restored / 2**20:.0f} MiB Data.fs)")
     shutil.rmtree(target, ignore_errors=True)
 
@@ -468,7 +472,10 @@ def entries(page, figure):
 
 
 def table(results):
-    rows = ["| Figure | ENT | plain Plone | ENT ÷ plain | p95 ≤ 150 ms |", "| --- | ---: | ---: | ---: | --- |"]
+    rows = [
+        "| Figure | ENT | plain Plone | ENT ÷ plain | p95 target (@my-feed 150 ms, @@mon-ent 300 ms) |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
 
     def row(*cells):
         rows.append("| " + " | ".join(cells) + " |")
@@ -491,7 +498,8 @@ def table(results):
         if name in saved:
             figure = saved[name]
             row(
-                f"`ent-backup backup` of this site ({saved.get('var_mib', 0):,.0f} MiB under var/): {label}",
+                f"`ent-backup backup` of this site (Data.fs {figure.get('data_fs_mib', 0):,.0f} MiB, its blobs, "
+                f"the local directory's LDIF): {label}",
                 f"{figure['seconds']:.1f} s, {figure['added_mib']:,.1f} MiB",
                 "–",
                 "–",
@@ -512,7 +520,7 @@ def table(results):
         for page, reference in COMPARED:
             figure, plain = feed.get(page), feed.get(reference)
             if figure and plain:
-                met = "met" if figure["p95_ms"] <= TARGET_P95_MS else "**missed**"
+                met = "met" if figure["p95_ms"] <= TARGET_P95_MS[page] else "**missed**"
                 row(
                     f"{PAGES[page][0]} ({entries(page, figure)}), p50 / p95 ({figure['requests']} requests, {n} parents "
                     f"in turn); plain: {PAGES[reference][0]} ({entries(reference, plain)})",
@@ -598,11 +606,11 @@ def summary_lines(results):
     feed = results.get("feed")
     if feed:
         pages = feed["pages"]
-        missed = [PAGES[p][0] for p in ("feed", "mon-ent") if p in pages and pages[p]["p95_ms"] > TARGET_P95_MS]
+        missed = [PAGES[p][0] for p in TARGET_P95_MS if p in pages and pages[p]["p95_ms"] > TARGET_P95_MS[p]]
         lines.append(
             f"Parents (JWT, in turn): {', '.join(feed['parents'])}; each in `{{uai}}-parent` and all-parent. "
-            f"The p95 target of {TARGET_P95_MS} ms is "
-            + ("met by both @my-feed and @@mon-ent." if not missed else f"missed by {' and '.join(missed)}.")
+            "The p95 targets (@my-feed 150 ms, @@mon-ent 300 ms) are "
+            + ("met by both." if not missed else f"missed by {' and '.join(missed)}.")
         )
         navs = {p: f["nav_links"] for p, f in pages.items() if f.get("nav_links")}
         if navs:
