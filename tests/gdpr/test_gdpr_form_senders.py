@@ -62,13 +62,18 @@ def register(http, form_url, **fields):
     return answer
 
 
-def test_a_row_is_its_senders_and_the_saved_data_screen_works(functional_portal):
-    made = build(functional_portal)
-    form = made["form"]
+def published_form(portal):
+    """The registration form of the GDPR site, published as the help centre publishes it:
+    for logged-in people."""
+    form = build(portal)["form"]
     with api.env.adopt_roles(["Manager"]):
-        # As the help centre publishes it: for logged-in people.
         api.content.transition(obj=form, transition="publish_internal")
     transaction.commit()
+    return form
+
+
+def test_a_row_is_its_senders_and_the_saved_data_screen_works(functional_portal):
+    form = published_form(functional_portal)
     before = set(rows(form))
 
     # The other person registers, typing the person's address and posting a field that
@@ -109,12 +114,7 @@ def test_a_row_is_its_senders_and_the_saved_data_screen_works(functional_portal)
 
 
 def test_an_editor_removing_a_row_removes_its_record(functional_portal):
-    made = build(functional_portal)
-    form = made["form"]
-    with api.env.adopt_roles(["Manager"]):
-        # As the help centre publishes it: for logged-in people.
-        api.content.transition(obj=form, transition="publish_internal")
-    transaction.commit()
+    form = published_form(functional_portal)
     before = set(rows(form))
     register(session(OTHER), form.absolute_url())
     transaction.begin()
