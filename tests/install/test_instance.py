@@ -4,6 +4,8 @@ One instance is created for the module (first run: site creation), then stopped 
 started again to check that a second run keeps the data and creates nothing.
 """
 
+from ent.server.services.local import is_zombie
+from ent.server.services.local import running_pid
 from support.instance_process import free_port
 from support.instance_process import Instance
 from support.instance_process import make
@@ -13,6 +15,7 @@ from support.instance_process import snapshot
 from zoneinfo import ZoneInfo
 
 import datetime
+import os
 import pytest
 import re
 import requests
@@ -185,6 +188,14 @@ class TestSchoolsOnTheRunningSite:
         assert "no ENT instance answers at" in result.stderr
 
 
+def is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return not is_zombie(pid)
+
+
 class TestSecondRun:
     """Runs after TestFirstRun: stops the instance, starts it again."""
 
@@ -200,10 +211,13 @@ class TestSecondRun:
             timeout=30,
         )
         assert created.status_code == 201, created.text
-        assert (instance.var / "ldap" / "slapd.pid").exists()
+        pidfile = instance.var / "ldap" / "slapd.pid"
+        slapd = int(pidfile.read_text().split()[0])
+        assert running_pid(pidfile) == slapd
         assert instance.stop() == 0
-        # Stopping the instance stopped its directory (slapd removes its pid file on exit).
-        assert not (instance.var / "ldap" / "slapd.pid").exists()
+        # Stopping the instance stopped its directory, and left no pid file for the next start.
+        assert not is_running(slapd)
+        assert not pidfile.exists()
         instance.first_output = instance.output()
         instance.start()
         return instance, auth

@@ -109,7 +109,10 @@ def test_mon_ent_and_my_feed_dates(demo):
     session = demo.session("0310001h.parent")
     page = session.get(f"{demo.url}/@@mon-ent", timeout=60)
     assert page.status_code == 200
-    assert "1969" not in page.text
+    # A date of 1969 as Plone or the ENT would write it (not four digits inside a UID or an
+    # image scale's hash, which a demo built anew may contain).
+    dated_1969 = re.search(r"\d\d/\d\d/1969|1969-\d\d-\d\d|\b\w+ 1969\b", page.text)
+    assert dated_1969 is None, page.text[dated_1969.start() - 200 : dated_1969.end() + 50]
     shown = re.findall(r'ent-feed-date">([^<]*)<', page.text)
     assert shown and all(re.fullmatch(r"\d\d/\d\d/20\d\d à \d\d:\d\d", text) for text in shown), shown
     feed = session.get(f"{demo.url}/@my-feed", headers={"Accept": "application/json"}, timeout=60).json()

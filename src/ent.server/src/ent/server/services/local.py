@@ -51,17 +51,40 @@ def running_pid(pidfile: Path) -> int | None:
         os.kill(pid, 0)
     except ProcessLookupError:
         return None
+    if is_zombie(pid):
+        return None
     return pid
 
 
-def terminate(pid_of, timeout: float, poll=0.05) -> None:
-    """SIGTERM to the process `pid_of()` names, wait until it is gone, SIGKILL after `timeout`."""
+def is_zombie(pid: int) -> bool:
+    """Whether `pid` has exited and waits to be reaped. A daemon that forked itself away is
+    reaped by PID 1, which in a container may never do it: such a process still answers
+    kill(pid, 0) but runs no more."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    # "pid (comm) state ...": comm may hold spaces and parentheses, the state follows the last ")".
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
+
+
+def terminate(pid_of, timeout: float, poll=0.05) -> bool:
+    """SIGTERM to the process `pid_of()` names, wait until it is gone, SIGKILL after `timeout`.
+    True when it had to be killed (it may have left its pid file behind)."""
     pid = pid_of()
     if pid is None:
-        return
+        return False
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and pid_of() is not None:
         time.sleep(poll)
-    if pid_of() is not None:
+    if pid_of() is None:
+        return False
+    try:
         os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:  # it ended between the last look and now
+        return False
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and pid_of() is not None:
+        time.sleep(poll)
+    return True

@@ -8,13 +8,17 @@ ENT_LDAP_URI names an existing directory, and stops it when the instance stops.
 from ent.policy.directory.shape import hash_password
 from ent.policy.directory.shape import Shape
 from ent.server.services.local import running_pid
+from ent.server.services.local import terminate
 from pathlib import Path
 
+import logging
 import os
 import shutil
-import signal
 import subprocess
 import time
+
+
+logger = logging.getLogger("ent.server.services.slapd")
 
 
 SLAPD = "/usr/sbin/slapd"
@@ -166,15 +170,10 @@ class LocalDirectory:
             connection.unbind_s()
 
     def stop(self, timeout=15.0):
-        pid = self.pid()
-        if pid is None:
-            return
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self.pid() is not None:
-            time.sleep(0.1)
-        if self.pid() is not None:
-            os.kill(pid, signal.SIGKILL)
+        if terminate(self.pid, timeout, poll=0.1):
+            # Killed, it could not remove its pid file: the next start must not find it.
+            self.pidfile.unlink(missing_ok=True)
+            logger.warning("slapd in %s did not stop within %.0f s of SIGTERM: killed", self.folder, timeout)
 
     def wipe(self):
         self.stop()
