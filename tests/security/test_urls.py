@@ -5,6 +5,7 @@ l'établissement" on the school's home page.
 """
 
 from ent.policy.hardening.urls import check_url
+from ent.policy.hardening.urls import shown
 from ent.policy.hardening.urls import UnsafeURL
 from ent.policy.schools.importer import import_schools
 from plone import api
@@ -30,6 +31,8 @@ BAD = [
     "vbscript:msgbox(1)",
     "file:///etc/passwd",
 ]
+#: What the editor reads when a `javascript:` link is refused (the site is in French).
+REFUSED_JAVASCRIPT = "« javascript:alert(1) » : seuls les liens http, https et mailto sont acceptés (pas javascript:)"
 
 
 class TestCheck:
@@ -43,7 +46,30 @@ class TestCheck:
     def test_refused(self, value):
         with pytest.raises(UnsafeURL) as error:
             check_url(value)
-        assert repr(value) in str(error.value)
+        message = error.value.doc()  # what the forms and REST translate
+        assert message.domain == "ent"
+        assert message.mapping["value"] == shown(value)
+        assert shown(value) in str(error.value)
+
+    def test_refusal_quotes_what_the_browser_hides(self):
+        assert shown("java\tscript:alert(1)") == "« java\\tscript:alert(1) »"
+        assert shown("x" * 1000) == f"« {'x' * 200}… »"
+
+    def test_refusal_reads_in_french(self, portal):
+        """With the site's catalogues loaded: the line a log, a CLI or `str()` gives."""
+        with pytest.raises(UnsafeURL) as error:
+            check_url("javascript:alert(1)")
+        assert str(error.value) == REFUSED_JAVASCRIPT
+        with pytest.raises(UnsafeURL) as error:
+            check_url("java\tscript:alert(1)")
+        assert str(error.value) == (
+            "« java\\tscript:alert(1) » : un lien ne peut contenir ni caractère de contrôle ni retour à la ligne"
+        )
+        with pytest.raises(UnsafeURL) as error:
+            check_url("/colleges/0310001h")
+        assert str(error.value) == (
+            "« /colleges/0310001h » n'est pas un lien : il doit commencer par http://, https:// ou mailto:"
+        )
 
     def test_relative_only_where_allowed(self):
         assert check_url("${portal_url}/resolveuid/abc", relative=True)
@@ -68,6 +94,8 @@ class TestSchoolWebsite:
         assert response.status_code == 400
         message = response.json()["message"]  # plone.restapi: the field and its error, named
         assert "'website'" in message and "Script:alert(" in message.replace("script", "Script")
+        assert "seuls les liens" in message or "un lien ne peut contenir" in message
+        assert "\n" not in message and "Message(" not in message
         data = requests.get(url, headers=JSON, auth=AUTH, timeout=30).json()
         assert data["website"] == "http://armand-latour.ecollege.haute-garonne.fr/"
 
@@ -92,9 +120,17 @@ class TestSchoolWebsite:
         fields["form.widgets.website"] = "javascript:alert(1)"
         fields["form.buttons.save"] = "Enregistrer"
         answer = requests.post(url, data=fields, auth=AUTH, timeout=30)
-        assert "only http, https and mailto links are accepted" in answer.text
+        assert REFUSED_JAVASCRIPT in answer.text
+        assert "only http, https and mailto" not in answer.text
         transaction.begin()
         assert school.website == "http://armand-latour.ecollege.haute-garonne.fr/"
+
+    def test_inline_validation_refuses(self, school):
+        """What the editor reads first: the form checks the field when the cursor leaves it."""
+        url = f"{school.absolute_url()}/edit/@@z3cform_validate_field"
+        data = {"fname": "form.widgets.website", "form.widgets.website": "javascript:alert(1)"}
+        answer = requests.post(url, data=data, auth=AUTH, timeout=30)
+        assert answer.json() == {"errmsg": REFUSED_JAVASCRIPT}
 
     def test_a_stored_javascript_link_is_not_rendered(self, school):
         """A value saved before the check existed does not become a link on the home page."""
@@ -138,6 +174,8 @@ class TestLink:
         assert response.status_code == 400
         message = response.json()["message"]
         assert "'remoteUrl'" in message and "Script:alert(" in message.replace("script", "Script")
+        assert "seuls les liens" in message or "un lien ne peut contenir" in message
+        assert "\n" not in message and "Message(" not in message
         transaction.begin()
         assert folder.objectIds() == []
 
@@ -170,7 +208,8 @@ class TestLink:
         browser.getControl(name="form.widgets.IDublinCore.title").value = "Piège"
         browser.getControl(name="form.widgets.remoteUrl.external").value = "javascript:alert(1)"
         browser.getControl(name="form.buttons.save").click()
-        assert "only http, https and mailto links are accepted" in browser.contents
+        assert REFUSED_JAVASCRIPT in browser.contents
+        assert "only http, https and mailto" not in browser.contents
         transaction.begin()
         assert folder.objectIds() == []
 

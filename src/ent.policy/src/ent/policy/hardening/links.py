@@ -9,7 +9,9 @@ that plone.restapi answered with a 500: it becomes a 400 naming the value.
 """
 
 from .urls import check_url
+from .urls import shown
 from .urls import UnsafeURL
+from ent.policy.i18n import _
 from ent.policy.interfaces import IEntPolicyLayer
 from plone.app.contenttypes.interfaces import ILink
 from plone.dexterity.interfaces import IDexterityContent
@@ -67,7 +69,12 @@ class SafeURIFieldDeserializer(DefaultFieldDeserializer):
         except Invalid as error:
             if isinstance(error, ValidationError):
                 raise
-            raise RefusedURL(f"{value!r}: {error.args[0] if error.args else 'link refused'}") from None
+            # The other package's reason may be a Message of its own domain: the mapping
+            # keeps it one, translated with ours.
+            reason = error.args[0] if error.args else _("url_refused_reason", default="link refused")
+            raise RefusedURL(
+                _("url_refused", default="${value}: ${reason}", mapping={"value": shown(value), "reason": reason})
+            ) from None
 
 
 def clear_unsafe_links(context=None):

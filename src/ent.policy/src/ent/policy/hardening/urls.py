@@ -4,8 +4,14 @@ A `javascript:` or `data:` link stored in a field is run by the browser of whoev
 it on the page that shows it (a school's home page shows its `website`). Browsers ignore
 tabs and line breaks inside a URL and spaces or control characters around it, so the
 scheme is read as a browser would read it.
+
+The refusal is a message of the `ent` domain: the edit forms and REST translate it, so
+the editor reads it in French; `str()` gives the French line too wherever the catalogue
+is loaded (the site), the English default elsewhere.
 """
 
+from ent.policy.i18n import _
+from zope.i18n import translate
 from zope.schema.interfaces import ValidationError
 
 import re
@@ -16,16 +22,33 @@ SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 #: What a browser drops before it reads the scheme (WHATWG URL: C0 controls and space
 #: around the URL, tab and newlines anywhere).
 INVISIBLE = re.compile(r"[\t\n\r]")
+#: The most of a refused value a message quotes (a megabyte of "link" is not repeated).
+SHOWN_LENGTH = 200
+#: The site's only language: what `str()` of a refusal is in.
+LANGUAGE = "fr"
 
 
 class UnsafeURL(ValidationError):
-    """A link with a scheme other than http, https or mailto; the message names it."""
+    """A link with a scheme other than http, https or mailto; the message names it.
+
+    `args[0]` is a Message (z3c.form and plone.restapi translate what `doc()` gives).
+    """
 
     def doc(self):
         return self.args[0]
 
     def __str__(self):
-        return self.args[0]
+        return translate(self.args[0], target_language=LANGUAGE)
+
+
+def shown(value) -> str:
+    """`value` as a message quotes it: « … », its invisible characters written out (a tab
+    as \\t), cut after SHOWN_LENGTH characters."""
+    if not isinstance(value, str):
+        value = repr(value)
+    text = "".join(char if char.isprintable() else repr(char)[1:-1] for char in value[:SHOWN_LENGTH])
+    # Plain spaces inside the quotes: a no-break space would show as \xa0 in REST's answer.
+    return f"« {text}{'…' if len(value) > SHOWN_LENGTH else ''} »"
 
 
 def url_scheme(value: str) -> str | None:
@@ -47,16 +70,34 @@ def check_url(value, relative=False) -> bool:
     if value is None or value == "":
         return True
     if not isinstance(value, str):
-        raise UnsafeURL(f"{value!r} is not a link")
+        raise UnsafeURL(_("url_not_text", default="${value} is not a link", mapping={"value": shown(value)}))
     if re.search(r"[\x00-\x1f\x7f]", value):
-        raise UnsafeURL(f"{value!r}: a link cannot hold control characters or line breaks")
+        raise UnsafeURL(
+            _(
+                "url_control_characters",
+                default="${value}: a link cannot hold control characters or line breaks",
+                mapping={"value": shown(value)},
+            )
+        )
     scheme = url_scheme(value)
     if scheme is None:
         if relative and not value.strip().startswith(":"):
             return True
-        raise UnsafeURL(f"{value!r} is not a link: it must start with http://, https:// or mailto:")
+        raise UnsafeURL(
+            _(
+                "url_no_scheme",
+                default="${value} is not a link: it must start with http://, https:// or mailto:",
+                mapping={"value": shown(value)},
+            )
+        )
     if scheme not in ALLOWED_SCHEMES:
-        raise UnsafeURL(f"{value!r}: only http, https and mailto links are accepted (not {scheme}:)")
+        raise UnsafeURL(
+            _(
+                "url_scheme_refused",
+                default="${value}: only http, https and mailto links are accepted (not ${scheme}:)",
+                mapping={"value": shown(value), "scheme": scheme},
+            )
+        )
     return True
 
 
