@@ -264,11 +264,13 @@ class TestThroughHttp:
 
 @pytest.fixture(scope="class")
 def proxied(project, tmp_path_factory):
-    """An instance behind a proxy at 127.0.0.1 (ENT_TRUSTED_PROXY); two failures lock an address."""
+    """An instance behind a proxy at 127.0.0.1 (ENT_TRUSTED_PROXY); two failures lock an
+    address, four an account: the account's limit is above the address's, so that only a
+    count of the account from every address locks it."""
     folder = tmp_path_factory.mktemp("throttling-proxied")
     instance = Instance(
         project, folder / "var", free_port(), ENT_DEMO_PASSWORD=DEMO, ENT_ADMIN_PASSWORD=ADMIN[1], ENT_TRUSTED_PROXY="127.0.0.1",
-        ENT_LOGIN_ACCOUNT_LIMIT=100, ENT_LOGIN_ADDRESS_LIMIT=2, ENT_LOGIN_LOCK_SECONDS=60, ENT_LOGIN_WINDOW=120,
+        ENT_LOGIN_ACCOUNT_LIMIT=4, ENT_LOGIN_ADDRESS_LIMIT=2, ENT_LOGIN_LOCK_SECONDS=60, ENT_LOGIN_WINDOW=120,
     )  # fmt: skip
     instance.start()
     yield instance
@@ -303,6 +305,39 @@ class TestBehindTheProxy:
         assert found[("address", "198.51.100.7")]["locked"] is True
         assert ("address", "198.51.100.8") not in found and ("address", "127.0.0.1") not in found
         assert ("address", "6.6.6.6") not in found
+
+    def test_an_account_is_locked_whatever_the_address(self, proxied):
+        """Failures for one account from four visitors behind the proxy, each under the
+        address limit: the account is slowed, then locked, for every address; lifted, its
+        owner logs in."""
+        account = "0310005m.parent"
+
+        def attempt(password, visitor):
+            return rest_login(proxied, account, password, **{"X-Forwarded-For": f"198.51.100.{visitor}"})
+
+        assert attempt("wrong-1", 21).status_code == 401
+        assert attempt("wrong-2", 22).status_code == 401
+        time.sleep(1.1)  # two failures: the account waits 1 s
+        assert attempt("wrong-3", 23).status_code == 401
+        # Slowed (2 s now): the right password from a visitor who never failed must wait.
+        slowed = attempt(DEMO, 30)
+        assert slowed.status_code == 429, slowed.text
+        assert slowed.json()["error"]["message"].startswith(FRENCH)
+        time.sleep(2.1)
+        assert attempt("wrong-4", 24).status_code == 401
+        # Locked (ENT_LOGIN_LOCK_SECONDS=60 here), from any address, the proxy's own included.
+        for refused in (attempt(DEMO, 31), rest_login(proxied, account, DEMO)):
+            assert refused.status_code == 429, refused.text
+            assert refused.json()["error"]["message"].startswith(FRENCH)
+            assert int(refused.headers["Retry-After"]) > 30
+        found = locks(proxied)
+        assert found[("account", account)]["locked"] is True and found[("account", account)]["failures"] == 4
+        # No visitor reached the address limit: the account's own count locked it.
+        assert not any(found.get(("address", f"198.51.100.{visitor}"), {}).get("locked") for visitor in range(20, 32))
+        # Lifted by an administrator: the owner logs in, from yet another address.
+        assert lift(proxied, account=account).status_code == 204
+        assert attempt(DEMO, 32).status_code == 200
+        assert ("account", account) not in locks(proxied)
 
     def test_the_header_is_ignored_from_anyone_else(self, proxied):
         for _ in range(2):
