@@ -70,65 +70,175 @@ def caught_up(*dbs, seconds=10):
         time.sleep(0.01)
 
 
+@pytest.fixture
+def two_instances(tmp_path):
+    """Two ZODB clients of one ZEO server: what two instances on one database are."""
+    from ent.policy.logins.config import reset_config
+
+    import ZEO
+
+    address, stop = ZEO.server(path=str(tmp_path / "Data.fs"))
+    first, second = ZEO.DB(address), ZEO.DB(address)
+    yield first, second
+    first.close()
+    second.close()
+    stop()
+    reset_config()
+
+
+def new_request(address):
+    """A request of its own from `address`, as the publisher makes one per HTTP request."""
+    from io import BytesIO
+    from ZPublisher.HTTPRequest import HTTPRequest
+    from ZPublisher.HTTPResponse import HTTPResponse
+
+    environ = {"SERVER_NAME": "localhost", "SERVER_PORT": "80", "REQUEST_METHOD": "POST", "REMOTE_ADDR": address}
+    return HTTPRequest(BytesIO(), environ, HTTPResponse())
+
+
 class TestSharedDatabase:
     """Two processes on one database: two ZODB clients of one ZEO server, failures counted
-    at the same time on the same account from both, with write conflicts."""
+    at the same time on the same account from both, with write conflicts; a lock written
+    through one refuses the log-in at the other, and lifted through one is lifted for both."""
 
-    def test_failures_from_two_instances_add_up(self, tmp_path, monkeypatch):
+    def test_failures_from_two_instances_add_up(self, two_instances, monkeypatch):
         from ent.policy.logins.config import reset_config
         from ent.policy.logins.throttle import account_key
         from ent.policy.logins.throttle import address_key
         from ent.policy.logins.throttle import LoginThrottle
 
         import transaction
-        import ZEO
 
         monkeypatch.setenv("ENT_LOGIN_ACCOUNT_LIMIT", "1000")
         monkeypatch.setenv("ENT_LOGIN_ADDRESS_LIMIT", "1000")
         reset_config()
-        address, stop = ZEO.server(path=str(tmp_path / "Data.fs"))
-        first, second = ZEO.DB(address), ZEO.DB(address)
-        try:
-            connection = first.open()
-            connection.root()["throttle"] = LoginThrottle("throttle")
-            transaction.commit()
-            connection.close()
-            caught_up(first, second)
-            keys = (account_key("0310001H.Parent"), address_key("203.0.113.5"))
+        first, second = two_instances
+        connection = first.open()
+        connection.root()["throttle"] = LoginThrottle("throttle")
+        transaction.commit()
+        connection.close()
+        caught_up(first, second)
+        keys = (account_key("0310001H.Parent"), address_key("203.0.113.5"))
 
-            errors = []
+        errors = []
 
-            def fail(db, times):
-                try:
-                    manager = transaction.TransactionManager()
-                    connection = db.open(transaction_manager=manager)
-                    throttle = connection.root()["throttle"]
-                    for _ in range(times):
-                        throttle.count_failure(keys)
-                    manager.abort()
-                    connection.close()
-                except Exception as error:  # noqa: BLE001 - reported below, a thread's error is otherwise lost
-                    errors.append(repr(error))
-
-            threads = [Thread(target=fail, args=(db, 15)) for db in (first, second, first, second)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            assert errors == []
-            caught_up(first, second)
-            for db in (first, second):
-                connection = db.open()
-                connection.sync()
-                records = connection.root()["throttle"].records
-                assert records["account:0310001h.parent"][0] == 60
-                assert records["address:203.0.113.5"][0] == 60
+        def fail(db, times):
+            try:
+                manager = transaction.TransactionManager()
+                connection = db.open(transaction_manager=manager)
+                throttle = connection.root()["throttle"]
+                for _ in range(times):
+                    throttle.count_failure(keys)
+                manager.abort()
                 connection.close()
-        finally:
-            first.close()
-            second.close()
-            stop()
-            reset_config()
+            except Exception as error:  # noqa: BLE001 - reported below, a thread's error is otherwise lost
+                errors.append(repr(error))
+
+        threads = [Thread(target=fail, args=(db, 15)) for db in (first, second, first, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        caught_up(first, second)
+        for db in (first, second):
+            connection = db.open()
+            connection.sync()
+            records = connection.root()["throttle"].records
+            assert records["account:0310001h.parent"][0] == 60
+            assert records["address:203.0.113.5"][0] == 60
+            connection.close()
+
+    def test_a_lock_through_one_refuses_at_the_other(self, two_instances, monkeypatch):
+        """Each instance checks a log-in in its own connection and request, through a PAS
+        whose first plugin is the throttle and whose user folder has the account."""
+        from ent.policy.logins.config import reset_config
+        from ent.policy.logins.throttle import LoginThrottle
+        from ent.policy.logins.throttle import PLUGIN_ID
+        from ent.policy.logins.throttle import REFUSED
+        from OFS.Application import Application
+        from OFS.Folder import Folder
+        from Products.PluggableAuthService.interfaces.plugins import IAuthenticationPlugin
+        from Products.PluggableAuthService.PluggableAuthService import _PLUGIN_TYPE_INFO
+        from Products.PluggableAuthService.PluggableAuthService import PluggableAuthService
+        from Products.PluggableAuthService.plugins.ZODBUserManager import ZODBUserManager
+        from Products.PluginRegistry.PluginRegistry import PluginRegistry
+        from zope.globalrequest import clearRequest
+        from zope.globalrequest import setRequest
+
+        import transaction
+
+        monkeypatch.setenv("ENT_LOGIN_ACCOUNT_LIMIT", "2")  # slowed after 1 failure, locked at 2
+        monkeypatch.setenv("ENT_LOGIN_ADDRESS_LIMIT", "1000")
+        monkeypatch.setenv("ENT_LOGIN_LOCK_SECONDS", "600")
+        reset_config()
+        first, second = two_instances
+        connection = first.open()
+        app = connection.root()["Application"] = Application()
+        pas = PluggableAuthService()
+        plugins = PluginRegistry(_PLUGIN_TYPE_INFO)
+        plugins._setId("plugins")
+        pas._setObject("plugins", plugins)
+        pas._setObject(PLUGIN_ID, LoginThrottle(PLUGIN_ID))
+        pas._setObject("users", ZODBUserManager("users"))
+        pas.users.addUser("0310001h.parent", "0310001h.parent", "the-right-one")
+        for plugin_id in (PLUGIN_ID, "users"):
+            pas.plugins.activatePlugin(IAuthenticationPlugin, plugin_id)
+        # As a Plone site's PAS: in a folder of the Zope root, whose own user folder is empty.
+        app._setObject("site", Folder("site"))
+        app.site._setObject("acl_users", pas)
+        transaction.commit()
+        connection.close()
+        caught_up(first, second)
+
+        def log_in(db, password, address):
+            """(user id or None, seconds refused or None) of one log-in through `db`."""
+            manager = transaction.TransactionManager()
+            connection = db.open(transaction_manager=manager)
+            request = new_request(address)
+            setRequest(request)
+            try:
+                throttle = connection.root()["Application"].site.acl_users[PLUGIN_ID]
+                result = throttle.authenticateCredentials({"login": "0310001h.parent", "password": password})
+                return (result and result[0]), request.get(REFUSED)
+            finally:
+                clearRequest()
+                manager.abort()
+                connection.close()
+
+        def lift(db):
+            manager = transaction.TransactionManager()
+            connection = db.open(transaction_manager=manager)
+            try:
+                assert connection.root()["Application"].site.acl_users[PLUGIN_ID].lift("account", "0310001H.parent")
+                manager.commit()
+            finally:
+                connection.close()
+
+        assert log_in(first, "wrong-1", "203.0.113.1") == (None, None)
+        caught_up(first, second)
+        # Slowed at the other instance, from another address, even with the right password.
+        userid, refused = log_in(second, "the-right-one", "203.0.113.2")
+        assert userid is None and 0 < refused <= 1
+        time.sleep(1.1)
+        assert log_in(first, "wrong-2", "203.0.113.3") == (None, None)
+        caught_up(first, second)
+        # Locked through the first: the second refuses the owner for the lock's length.
+        userid, refused = log_in(second, "the-right-one", "203.0.113.4")
+        assert userid is None and refused > 590
+        # Lifted through the second: the first lets the owner in.
+        lift(second)
+        caught_up(first, second)
+        assert log_in(first, "the-right-one", "203.0.113.5") == ("0310001h.parent", None)
+        # And the other way round: locked through the second, lifted through the first.
+        assert log_in(second, "wrong-3", "203.0.113.6") == (None, None)
+        time.sleep(1.1)
+        assert log_in(second, "wrong-4", "203.0.113.7") == (None, None)
+        caught_up(first, second)
+        assert log_in(first, "the-right-one", "203.0.113.8")[1] > 590
+        lift(first)
+        caught_up(first, second)
+        assert log_in(second, "the-right-one", "203.0.113.9") == ("0310001h.parent", None)
 
 
 @pytest.fixture(scope="module")
