@@ -4,12 +4,15 @@ item, of its folders and of a method of the item, for readers in and out of its 
 
 from AccessControl.PermissionRole import rolesForPermissionOn
 from borg.localrole.workspace import WorkspaceLocalRoleManager
+from ent.policy.interfaces import IEntPolicyLayer
 from ent.policy.patches import localroles
 from plone import api
 from support.audience_site import OTHER
 from support.audience_site import OWN
 from zope.annotation.interfaces import IAnnotations
 from zope.globalrequest import setRequest
+from zope.interface import alsoProvides
+from zope.interface import noLongerProvides
 
 import pytest
 import transaction
@@ -31,6 +34,7 @@ def portal(url, items):
     portal = api.portal.get()
     request = portal.REQUEST
     setRequest(request)
+    alsoProvides(request, IEntPolicyLayer)  # as traversing an ENT site does
     yield portal
     request.environ["REQUEST_METHOD"] = "GET"
 
@@ -102,6 +106,15 @@ def test_one_walk_per_object_and_reader(portal, monkeypatch):
     # The method's checks are the item's: three objects with a path, one walk each.
     assert len(walks) == 3
     assert len(permissions(item)) > 100
+
+
+def test_another_plone_site_keeps_borg_localrole(portal, monkeypatch):
+    walks = []
+    monkeypatch.setattr(localroles, "grants", lambda *args: walks.append(args) or [])
+    noLongerProvides(portal.REQUEST, IEntPolicyLayer)
+    item = audience_items(portal)[0]
+    answers(portal, f"{OWN.lower()}.parent", [(item, role_sets(item))], localroles.check_local_roles_allowed)
+    assert walks == []
 
 
 def test_a_writing_request_sees_a_change_of_audience_at_once(portal):

@@ -2,6 +2,7 @@
 integrity attributes as Plone computes, no file read again at the next page, and a changed
 file gets its new address at once through the resource registry, within the minute otherwise."""
 
+from ent.policy.interfaces import IEntPolicyLayer
 from ent.policy.patches import webresources
 from Products.CMFPlone.resources import utils
 from Products.CMFPlone.resources.browser.resource import REQUEST_CACHE_KEY
@@ -9,6 +10,9 @@ from Products.CMFPlone.resources.browser.resource import ResourceView
 from Products.CMFPlone.resources.browser.resource import update_resource_registry_mtime
 from Products.CMFPlone.resources.utils import get_override_directory
 from Products.CMFPlone.resources.webresource import PloneBaseResource
+from zope.globalrequest import setRequest
+from zope.interface import alsoProvides
+from zope.interface import noLongerProvides
 
 import pytest
 import re
@@ -24,6 +28,8 @@ def page(portal, monkeypatch):
     """render(): the scripts and style sheets of a page, as a new request renders them."""
     monkeypatch.setattr(webresources, "_hashes", {})
     request = portal.REQUEST
+    setRequest(request)
+    alsoProvides(request, IEntPolicyLayer)  # as traversing an ENT site does
 
     def render():
         if hasattr(request, REQUEST_CACHE_KEY):
@@ -74,3 +80,9 @@ def test_another_change_is_seen_within_the_minute(page, monkeypatch):
     later = webresources.monotonic() + webresources.TTL + 1
     monkeypatch.setattr(webresources, "monotonic", lambda: later)
     assert address(page()) != before
+
+
+def test_another_plone_site_hashes_as_plone(page, portal):
+    noLongerProvides(portal.REQUEST, IEntPolicyLayer)
+    page()
+    assert webresources._hashes == {}

@@ -16,7 +16,8 @@ On an ENT item the chain is the item, its folder, the school, the schools' folde
 site, and the audience's provider (`ent.policy.audience.AudienceRoles`) answers on each: a
 parent's news item made ~58 such walks, a fifth of its time (docs/caching.md, "Measures").
 
-`install()` replaces the method by one that, on GET and HEAD requests, works out once per
+`install()` replaces the method by one that, on GET and HEAD requests to an ENT site (its
+browser layer: another Plone site of the same Zope keeps upstream's), works out once per
 (user, nearest object with a path) which objects of the chain grant the user which local
 roles, and answers each check from that list: the first object of the chain that grants one
 of the roles decides (`user._check_context`), as upstream does. Objects without a path
@@ -34,6 +35,7 @@ from Acquisition import aq_base
 from Acquisition import aq_inner
 from Acquisition import aq_parent
 from borg.localrole.workspace import WorkspaceLocalRoleManager
+from ent.policy.interfaces import IEntPolicyLayer
 from zope.annotation.interfaces import IAnnotations
 from zope.globalrequest import getRequest
 
@@ -77,7 +79,11 @@ def grants(manager, user, obj):
 
 def check_local_roles_allowed(self, user, object, object_roles):  # noqa: A002 (upstream's name)
     request = getRequest()
-    if request is None or request.get("REQUEST_METHOD", "GET") not in READING:
+    if (
+        request is None
+        or not IEntPolicyLayer.providedBy(request)  # another Plone site of the same Zope
+        or request.get("REQUEST_METHOD", "GET") not in READING
+    ):
         return _upstream(self, user, object, object_roles)
     anchor = nearest_with_path(object)
     if anchor is None or getattr(aq_base(anchor), "_p_jar", None) is None:

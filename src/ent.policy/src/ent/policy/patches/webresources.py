@@ -15,6 +15,7 @@ when traversing), so nothing breaks. Resources that are views (`@@custom.css`, b
 the registry at each request) are hashed as before.
 """
 
+from ent.policy.interfaces import IEntPolicyLayer
 from plone.registry.interfaces import IRegistry
 from Products.CMFPlone.resources.browser.resource import _RESOURCE_REGISTRY_MTIME
 from Products.CMFPlone.resources.webresource import PloneBaseResource
@@ -22,6 +23,7 @@ from time import monotonic
 from webresource.resources import Resource
 from zope.component import queryUtility
 from zope.component.hooks import getSite
+from zope.globalrequest import getRequest
 
 import threading
 import webresource
@@ -40,8 +42,9 @@ def cache_key(resource):
     if webresource.config.development or not resource.resource or "@@" in resource.resource:
         return None
     site = getSite()
-    if site is None:
-        return None
+    request = getRequest()
+    if site is None or request is None or not IEntPolicyLayer.providedBy(request):
+        return None  # not an ENT site (another Plone site of the same Zope hashes as Plone)
     registry = queryUtility(IRegistry)
     changed = getattr(registry, _RESOURCE_REGISTRY_MTIME, None)
     return (site.getPhysicalPath(), resource.file_name, resource.hash_algorithm, changed)
