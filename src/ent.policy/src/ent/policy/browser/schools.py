@@ -2,6 +2,8 @@
 
 from DateTime import DateTime
 from ent.policy.browser.home import HomeMixin
+from ent.policy.browser.navigation import listed_for_reader
+from ent.policy.browser.navigation import sees_inactive_content
 from ent.policy.content.school import SECTIONS
 from ent.policy.i18n import _
 from ent.policy.schools.finder import communes
@@ -28,18 +30,14 @@ def visible_children(container, wanted=None):
     several times cheaper than a catalog query (ExtendedPathIndex, the roles and dates
     filters, the position sort), which weighed a tenth of the page (docs/benchmarks.md)."""
     now = DateTime()
+    inactive = sees_inactive_content()
     found = []
     for item_id in container.objectIds():
         if wanted is not None and item_id not in wanted:
             continue
         item = container.get(item_id)
-        if item is None or not api.user.has_permission("View", obj=item):
-            continue
-        if not (item.effective() <= now <= item.expires()) and not api.user.has_permission(
-            "Access inactive portal content", obj=item
-        ):
-            continue
-        found.append({"title": item.Title(), "url": item.absolute_url()})
+        if item is not None and listed_for_reader(item, now, inactive):
+            found.append({"title": item.Title(), "url": item.absolute_url()})
     return found
 
 
