@@ -220,6 +220,24 @@ class TestBylines:
         assert 'id="edit-bar"' not in html
         assert "plone-toolbar-" not in html
 
+    def test_a_readers_page_works_no_toolbar_out(self, functional_app, news, monkeypatch):
+        """The hidden toolbar's viewlets and personal bar are not worked out for nothing;
+        for an editor they are."""
+        from plone.app.layout.viewlets.common import ContentViewsViewlet
+        from plone.app.layout.viewlets.toolbar import ToolbarViewletManager
+
+        worked = []
+        update = ContentViewsViewlet.update
+        personal_bar = ToolbarViewletManager.get_personal_bar
+        monkeypatch.setattr(ContentViewsViewlet, "update", lambda self: worked.append("views") or update(self))
+        monkeypatch.setattr(
+            ToolbarViewletManager, "get_personal_bar", lambda self: worked.append("bar") or personal_bar(self)
+        )
+        self.view_as(functional_app, news.absolute_url(), "reader")
+        assert worked == []
+        self.view_as(functional_app, news.absolute_url(), "editor")
+        assert set(worked) == {"views", "bar"}
+
     def test_an_editor_sees_the_authors_and_the_toolbar(self, functional_app, news):
         html = self.view_as(functional_app, news.absolute_url(), "editor")
         assert "label-by-author" in html

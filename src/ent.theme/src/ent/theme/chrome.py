@@ -16,6 +16,7 @@ from plone import api
 from plone.app.layout.globals.context import ContextState
 from plone.app.layout.viewlets import content
 from plone.app.layout.viewlets.content import DocumentBylineViewlet
+from plone.app.layout.viewlets.toolbar import ToolbarViewletManager
 from plone.memoize.view import memoize
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from zope.annotation.interfaces import IAnnotations
@@ -87,3 +88,18 @@ class EntContributorsViewlet(DocumentBylineViewlet):
 
     def render(self):
         return super().render() if may_edit(self.context) else ""
+
+
+class EntToolbar(ToolbarViewletManager):
+    """Plone's toolbar manager, which works its viewlets out (the content views, the actions
+    and workflow menus) and the personal bar even when the toolbar is hidden: its template
+    defines them before its condition. For people who may not edit, nothing is worked out."""
+
+    def update(self):
+        if self.context_state.is_toolbar_visible():
+            super().update()
+        else:
+            self.viewlets = []
+
+    def render(self):
+        return super().render() if self.context_state.is_toolbar_visible() else ""
