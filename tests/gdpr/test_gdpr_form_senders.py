@@ -15,6 +15,8 @@ from gdpr.conftest import PERSON
 from gdpr.conftest import PERSON_EMAIL
 from lxml import html
 from plone import api
+from plone.app.testing import SITE_OWNER_NAME
+from plone.app.testing import SITE_OWNER_PASSWORD
 
 import io
 import json
@@ -171,3 +173,13 @@ def test_a_posted_ent_submitter_claims_nothing(person_data):
     assert submitter.sender(form, "inscriptions", forged["id"]) is None
     assert submitter.sender(form, "inscriptions", anonymous["id"]) is None
     assert exported_comments(PERSON) == ["Fauteuil", "Rampe"]
+
+
+def test_a_post_outside_the_site_is_served(functional_portal):
+    """The sender is noted on every POST, also where there is no Plone site (the Zope root's
+    management screens, adding a site): that must not fail (it answered 500)."""
+    root = functional_portal.absolute_url().rsplit("/", 1)[0]
+    response = requests.post(
+        f"{root}/manage_main", data={"field": "value"}, auth=(SITE_OWNER_NAME, SITE_OWNER_PASSWORD), timeout=30
+    )
+    assert response.status_code == 200, response.text[:500]

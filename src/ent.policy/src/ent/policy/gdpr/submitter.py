@@ -18,10 +18,10 @@ A person's export and erasure (`gdpr.person.form_rows`) match a row that has a r
 that record alone; a row saved before the records existed, by the e-mail it holds.
 """
 
+from AccessControl import getSecurityManager
 from BTrees.OOBTree import OOBTree
 from collective.easyform.actions import SaveData
 from collective.easyform.api import get_context
-from plone import api
 from zope.annotation.interfaces import IAnnotations
 from zope.component import adapter
 from zope.globalrequest import getRequest
@@ -40,8 +40,10 @@ def record_submitter(event):
     request = event.request
     if request.get("REQUEST_METHOD", "GET") != "POST":
         return
-    user = api.user.get_current()
-    request.other[KEY] = "" if user is None or api.user.is_anonymous() else user.getId()
+    # The security manager, not plone.api: a POST outside a Plone site (the Zope root's
+    # management screens, adding a site) has no portal to ask.
+    user = getSecurityManager().getUser()
+    request.other[KEY] = (user.getId() if user is not None else None) or ""
 
 
 def current_submitter():
