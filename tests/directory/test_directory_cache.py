@@ -2,6 +2,7 @@
 
 from support.directory_server import BASE
 from support.directory_server import start_directory
+from support.directory_server import tree_adapters
 from support.instance_process import free_port
 
 import pytest
@@ -111,22 +112,11 @@ def plugin(monkeypatch):
     """The ENT's plugin outside a site, with the adapters that build and cache its tree."""
     from ent.policy.directory import plugin
     from ent.policy.directory.config import reset_config
-    from zope.component import getGlobalSiteManager
 
     monkeypatch.setenv("ENT_LDAP_CACHE_SECONDS", "1")
     reset_config()
-    registry = getGlobalSiteManager()
-    factories = (
-        plugin.EnvironmentProps,
-        plugin.EnvironmentUsersConfig,
-        plugin.EnvironmentGroupsConfig,
-        plugin.directory_tree_cache,
-    )
-    for factory in factories:
-        registry.registerAdapter(factory)
-    yield plugin.EntDirectoryPlugin(plugin.PLUGIN_ID)
-    for factory in factories:
-        registry.unregisterAdapter(factory)
+    with tree_adapters():
+        yield plugin.EntDirectoryPlugin(plugin.PLUGIN_ID)
     reset_config()
 
 

@@ -11,6 +11,7 @@ from io import BytesIO
 from support.directory_server import BASE
 from support.directory_server import DEMO_PASSWORD
 from support.directory_server import start_directory
+from support.directory_server import tree_adapters
 from support.instance_process import free_port
 
 import ldap
@@ -45,17 +46,7 @@ def plugin(directory):
     from Products.PluggableAuthService.PluggableAuthService import _PLUGIN_TYPE_INFO
     from Products.PluggableAuthService.PluggableAuthService import PluggableAuthService
     from Products.PluginRegistry.PluginRegistry import PluginRegistry
-    from zope.component import getGlobalSiteManager
 
-    registry = getGlobalSiteManager()
-    factories = (
-        plugin.EnvironmentProps,
-        plugin.EnvironmentUsersConfig,
-        plugin.EnvironmentGroupsConfig,
-        plugin.directory_tree_cache,
-    )
-    for factory in factories:
-        registry.registerAdapter(factory)
     pas = PluggableAuthService()
     plugins = PluginRegistry(_PLUGIN_TYPE_INFO)
     plugins._setId("plugins")
@@ -63,10 +54,9 @@ def plugin(directory):
     pas._setObject(plugin.PLUGIN_ID, plugin.EntDirectoryPlugin(plugin.PLUGIN_ID))
     pas.plugins.activatePlugin(IAuthenticationPlugin, plugin.PLUGIN_ID)
     plugin.HEALTH.reset()
-    yield pas[plugin.PLUGIN_ID]
+    with tree_adapters():
+        yield pas[plugin.PLUGIN_ID]
     plugin.HEALTH.reset()
-    for factory in factories:
-        registry.unregisterAdapter(factory)
 
 
 def new_request():

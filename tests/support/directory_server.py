@@ -1,5 +1,6 @@
 """A real OpenLDAP server for the tests, started with the product's own machinery."""
 
+from contextlib import contextmanager
 from ent.policy.directory.shape import Shape
 from ent.server.ldif import DEMO_COUNTS
 from ent.server.ldif import directory_entries
@@ -23,3 +24,26 @@ def start_directory(folder, schools=SCHOOLS):
     write_ldif(directory_entries(shape, schools, DEMO_COUNTS, DEMO_PASSWORD), folder / "demo.ldif")
     server.load(folder / "demo.ldif")
     return server.start()
+
+
+@contextmanager
+def tree_adapters():
+    """The adapters that build and cache the ENT plugin's directory tree, registered
+    globally while the block runs (the plugin used outside a site, without ZCML)."""
+    from ent.policy.directory import plugin
+    from zope.component import getGlobalSiteManager
+
+    registry = getGlobalSiteManager()
+    factories = (
+        plugin.EnvironmentProps,
+        plugin.EnvironmentUsersConfig,
+        plugin.EnvironmentGroupsConfig,
+        plugin.directory_tree_cache,
+    )
+    for factory in factories:
+        registry.registerAdapter(factory)
+    try:
+        yield
+    finally:
+        for factory in factories:
+            registry.unregisterAdapter(factory)
