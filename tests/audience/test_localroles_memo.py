@@ -130,3 +130,23 @@ def test_a_writing_request_sees_a_change_of_audience_at_once(portal):
     # Another set of roles than the first check's (borg.localrole keeps answers per set).
     assert not parent.allowed(item, (*rolesForPermissionOn("View", item), "NoSuchRole"))
     transaction.abort()
+
+
+def test_a_reading_request_that_writes_sees_its_change_at_once(portal):
+    """A GET that changes something (a script, an upgrade run in a test's request) is not
+    answered from what it found before, also after a savepoint."""
+    item = next(i for i in audience_items(portal) if i.audience == ["parent"] and OWN.lower() in i.absolute_url())
+    parent = api.user.get(username=f"{OWN.lower()}.parent").getUser().__of__(portal.acl_users)
+    request = portal.REQUEST
+    request.environ["REQUEST_METHOD"] = "GET"
+    IAnnotations(request).clear()
+    view = rolesForPermissionOn("View", item)
+    assert parent.allowed(item, view)
+    item.audience = ["teacher"]
+    assert not parent.allowed(item, (*view, "NoSuchRole"))
+    transaction.savepoint()
+    assert not parent.allowed(item, (*view, "AnotherRole"))
+    item.audience = ["parent"]
+    transaction.savepoint()
+    assert parent.allowed(item, (*view, "AThirdRole"))
+    transaction.abort()

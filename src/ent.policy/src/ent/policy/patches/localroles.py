@@ -24,11 +24,13 @@ of the roles decides (`user._check_context`), as upstream does. Objects without 
 (methods, views, viewlets) hold no local roles of their own (`__ac_local_roles__` is not
 acquired by them), so their answer is the one of the nearest object with a path.
 
-Only reading requests are answered this way: a request that writes may change local roles
-(sharing, the audience of an item, a new item's owner) between two checks, and upstream's
+Only reading requests are answered this way, and only while their transaction has changed
+nothing: a request that writes may change local roles (sharing, the audience of an item, a
+new item's owner, an upgrade run in a test's request) between two checks, and upstream's
 per-roles cache then answers checks it has not made yet from the new state. Those requests,
-objects still being created (no database connection) and chains through an object without
-local-role provider (borg.localrole's old IWorkspace fallback) keep the upstream method.
+a transaction with changes (or a savepoint), objects still being created (no database
+connection) and chains through an object without local-role provider (borg.localrole's old
+IWorkspace fallback) keep the upstream method; the kept answers belong to one transaction.
 """
 
 from Acquisition import aq_base
@@ -77,6 +79,13 @@ def grants(manager, user, obj):
     return found
 
 
+def writing(jar) -> bool:
+    """Whether the transaction has changed objects of this connection (since its start or in
+    a savepoint): local roles, an audience or a group may have changed since the memo's
+    answers. ZODB keeps no public flag for it; these are Connection's own lists."""
+    return bool(jar._registered_objects) or jar._savepoint_storage is not None
+
+
 def check_local_roles_allowed(self, user, object, object_roles):  # noqa: A002 (upstream's name)
     request = getRequest()
     if (
@@ -86,14 +95,21 @@ def check_local_roles_allowed(self, user, object, object_roles):  # noqa: A002 (
     ):
         return _upstream(self, user, object, object_roles)
     anchor = nearest_with_path(object)
-    if anchor is None or getattr(aq_base(anchor), "_p_jar", None) is None:
+    jar = None if anchor is None else getattr(aq_base(anchor), "_p_jar", None)
+    if jar is None or writing(jar):
         return _upstream(self, user, object, object_roles)
     uf = self._get_userfolder(user)
     if uf is not None:
         # As upstream: the user rewrapped in their unwrapped user folder, for _check_context.
         user = aq_inner(user).__of__(uf)
-    memo = IAnnotations(request).setdefault(KEY, {})
-    key = (user.getId(), anchor.getPhysicalPath())
+    annotations = IAnnotations(request)
+    current = jar.transaction_manager.get()
+    kept = annotations.get(KEY)
+    if kept is None or kept[0] is not current:
+        # A new transaction (a request that committed) may see other local roles.
+        kept = annotations[KEY] = (current, {})
+    memo = kept[1]
+    key = (user.getId(), tuple(self._get_principal_ids(user)), anchor.getPhysicalPath())
     if key not in memo:
         memo[key] = grants(self, user, anchor)
     found = memo[key]
