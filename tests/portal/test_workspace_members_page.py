@@ -4,6 +4,7 @@ its role and removes it in Chromium; a person of that group finds the space (sea
 included) while it is in, and no longer once it is removed. Every refusal is shown in
 French on the screen with nothing changed."""
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support.ui import WebDriverWait
@@ -52,7 +53,11 @@ def wait_for_row(browser, principal_id, role=None, present=True):
             return not rows
         return rows and (role is None or rows[0].get_attribute("data-role") == role)
 
-    WebDriverWait(browser, 30).until(check, f"{principal_id} {role} {present}")
+    # A button submits the form: until the new page is there the old one's row may be found,
+    # then replaced while it is read (a stale element): look again.
+    WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
+        check, f"{principal_id} {role} {present}"
+    )
 
 
 def test_a_manager_adds_a_group_changes_its_role_and_removes_it(demo, browser):
