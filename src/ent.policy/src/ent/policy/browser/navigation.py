@@ -25,7 +25,6 @@ from plone.base.utils import pretty_title_or_id
 from plone.registry.interfaces import IRegistry
 from Products.CMFCore.utils import getToolByName
 from Products.CMFPlone.browser.navigation import CatalogNavigationTabs
-from Products.CMFPlone.browser.navigation import get_id
 from Products.CMFPlone.browser.navigation import get_view_url
 from zope.component import getMultiAdapter
 from zope.component import getUtility
@@ -58,7 +57,7 @@ class EntNavigationTabs(CatalogNavigationTabs):
             remote = getattr(item, "remoteUrl", None)
             if remote and member != item.Creator():
                 # As Plone: a Link's target, except for its author (who may want to edit it).
-                _, url = get_id(item), remote
+                url = remote
             else:
                 _, url = get_view_url(item)
             data = {
